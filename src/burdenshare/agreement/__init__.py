@@ -1,0 +1,1 @@
+"""Agreements, escalation rules and the year-by-year ledger."""
