@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
@@ -19,7 +20,10 @@ from burdenshare.errors import BurdenshareError
 
 app = typer.Typer(
     name="burdenshare",
-    help="Simulate, analyse and forecast alliance cost-sharing negotiations (US-ROK SMA, Japan HNS).",
+    help=(
+        "Simulate, analyse and forecast alliance cost-sharing negotiations"
+        " (US-ROK SMA, Japan HNS)."
+    ),
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
@@ -62,3 +66,362 @@ def main(
 
 
 # Commands are added below, one function per command. Keep each command thin: load, call, print.
+
+
+@app.command("data")
+@user_errors
+def data(
+    name: str = typer.Argument(
+        ...,
+        metavar="NAME",
+        help="Dataset: sma, sma-payments, japan, fx, cpi, defense-budget or timeline.",
+        show_default=False,
+    ),
+    as_csv: bool = typer.Option(False, "--csv", help="Print the full bundled CSV to stdout."),
+    as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON records."),
+) -> None:
+    """Print a bundled dataset; every row carries its source URL, as-of date and status.
+
+    The default is a table of the main columns, with amounts in millions (M) or billions (bn),
+    long text cut short and each source shown as its site. --csv prints the full CSV with exact
+    numbers and URLs; --json prints the rows as records.
+
+    Examples:
+
+      burdenshare data sma
+
+      burdenshare data fx --csv > fx.csv
+
+      burdenshare data sma-payments --json
+    """
+    import json
+    import math
+    from urllib.parse import urlsplit
+
+    import pandas as pd
+    from rich.table import Table
+
+    from burdenshare import data as bundled
+    from burdenshare.errors import DataError, Problem
+
+    if as_csv and as_json:
+        raise DataError([Problem("choose one output format", expected="--csv or --json")])
+    if as_csv:
+        typer.echo(bundled.csv_text(name), nl=False)
+        return
+    if as_json:
+        typer.echo(json.dumps(bundled.records(name), indent=2, ensure_ascii=False))
+        return
+
+    def cell(value: object) -> str:
+        if isinstance(value, pd.Timestamp):
+            return value.date().isoformat()
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return "–"
+        if isinstance(value, float) and math.isfinite(value):
+            if abs(value) >= 1e9:
+                return f"{value / 1e9:,.1f} bn"
+            if abs(value) >= 1e6:
+                return f"{value / 1e6:,.1f} M"
+            return f"{int(value):,}" if value.is_integer() else f"{value:,.10g}"
+        text = str(value)
+        return text if len(text) <= 60 else text[:59] + "…"
+
+    entry = bundled.dataset(name)
+    frame = entry.loader()
+    columns = [*entry.columns, "status", "as_of", "source"]
+    frame["source"] = [urlsplit(u).netloc.removeprefix("www.") for u in frame["source_url"]]
+    cells = {c: [cell(v) for v in frame[c]] for c in columns}
+    numeric = {c for c in columns if pd.api.types.is_numeric_dtype(frame[c])}
+    # Fit the terminal: long text shrinks to 16 characters, then source and as_of are hidden,
+    # then long text shrinks to 10, then the last main columns are hidden (named in the caption).
+    width = {c: max(min(len(c), 12), *(min(len(x), 40) for x in cells[c])) for c in columns}
+    natural = dict(width)
+    shown, hidden = list(columns), []
+
+    def total() -> int:
+        return sum(width[c] + 3 for c in shown) + 1
+
+    def shrink(floor: int) -> None:  # narrow the widest text column, one character at a time
+        while total() > console.width:
+            text = [c for c in shown if c not in numeric and width[c] > floor]
+            if not text:
+                return
+            width[max(text, key=width.__getitem__)] -= 1
+
+    shrink(16)
+    for c in ["source", "as_of"]:
+        if total() > console.width:
+            shown.remove(c)
+            hidden.append(c)
+    shrink(10)
+    for c in reversed(entry.columns[2:]):
+        if total() <= console.width:
+            break
+        shown.remove(c)
+        hidden.append(c)
+    for c in shown:  # give room freed by hidden columns back to shortened text
+        width[c] += max(0, min(natural[c] - width[c], console.width - total()))
+    caption = f"full text and exact numbers: burdenshare data {name} --csv"
+    if hidden:
+        caption = f"hidden to fit: {', '.join(hidden)}; " + caption
+    table = Table(title=entry.title, caption=caption)
+    for c in shown:
+        justify = "right" if c in numeric else "left"
+        table.add_column(c, justify=justify, width=width[c], overflow="fold")
+    for i in range(len(frame)):
+        row = [(cells[c][i], width[c]) for c in shown]
+        table.add_row(*(x if len(x) <= w else x[: w - 1] + "…" for x, w in row))
+    console.print(table)
+
+
+@app.command("ledger")
+@user_errors
+def ledger_cmd(
+    source: str = typer.Argument(
+        ..., metavar="FILE|NAME", help="Scenario file or bundled scenario name.", show_default=False
+    ),
+    schedule_ids: list[str] | None = typer.Option(  # noqa: B008
+        None,
+        "--schedule",
+        "-s",
+        metavar="ID",
+        help="Schedule to show (repeatable; 'agreement' is the template). Default: all.",
+    ),
+    base_year: int | None = typer.Option(
+        None, "--base-year", metavar="Y", help="Prices of the real column (default: first year)."
+    ),
+    currencies: list[str] | None = typer.Option(  # noqa: B008
+        None,
+        "--currency",
+        "-c",
+        metavar="KRW|USD|JPY",
+        help="Currency columns (repeatable). Default: KRW, USD and JPY.",
+    ),
+    assumed_inflation: float | None = typer.Option(
+        None,
+        "--assumed-inflation",
+        metavar="PCT",
+        help="CPI change (%) for years the CPI data lack; without it such years are an error.",
+    ),
+    as_csv: bool = typer.Option(False, "--csv", help="Print one CSV (a 'schedule' column)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON records."),
+) -> None:
+    """Year-by-year ledger of a scenario's agreement and schedules.
+
+    Nominal amounts and their basis, real amounts in base-year prices (ROK CPI),
+    amounts in KRW/USD/JPY at yearly average rates, per troop and cumulative;
+    --csv and --json add every category. Series in the scenario's \\[indices]
+    extend or override the bundled ones.
+
+    Examples:
+
+      burdenshare ledger sma-2021-signed --currency USD
+
+      burdenshare ledger scenarios/sma-2019.toml -s us_demand --base-year 2019
+
+      burdenshare ledger sma-2021-signed --csv > ledger.csv
+    """
+    import json
+    from decimal import Decimal
+
+    import pandas as pd
+    from rich import box
+    from rich.table import Table
+
+    from burdenshare.analysis import scenario_ledgers
+    from burdenshare.errors import DataError, Problem, ScenarioError
+    from burdenshare.money import format_amount
+    from burdenshare.scenario import load_scenario
+
+    if as_csv and as_json:
+        raise DataError([Problem("choose one output format", expected="--csv or --json")])
+    scenario = load_scenario(source)
+    # Command-line options win over the scenario's [ledger] defaults.
+    if base_year is None:
+        base_year = scenario.ledger.base_year
+    curs = tuple(dict.fromkeys(c.upper() for c in currencies or scenario.ledger.currencies))
+    specs = scenario.agreements()  # "agreement" (the template), then every merged schedule
+    if schedule_ids:
+        unknown = [s for s in schedule_ids if s not in specs]
+        if unknown:
+            raise ScenarioError(
+                [
+                    Problem(
+                        f"no schedule '{s}'",
+                        path="schedules",
+                        expected="one of " + ", ".join(specs),
+                        found=s,
+                    )
+                    for s in unknown
+                ]
+            )
+        specs = {s: specs[s] for s in dict.fromkeys(schedule_ids)}
+    inflation = None if assumed_inflation is None else Decimal(str(assumed_inflation))
+    frames = scenario_ledgers(
+        scenario,
+        base_year=base_year,
+        currencies=curs,
+        assumed_inflation=inflation,
+        ids=list(specs),
+    )
+
+    if as_csv or as_json:
+        combined = pd.concat(
+            [f.assign(schedule=sid)[["schedule", *f.columns]] for sid, f in frames.items()],
+            ignore_index=True,
+        )
+        if as_csv:
+            typer.echo(combined.to_csv(index=False), nl=False)
+        else:
+            records = json.loads(combined.to_json(orient="records", double_precision=15))
+            typer.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        return
+
+    def amount(value: float, currency: str) -> str:
+        # The column header names the currency; the cell keeps format_amount's scale words.
+        return format_amount(value, currency).removesuffix(f" {currency}")
+
+    for n, (sid, frame) in enumerate(frames.items()):
+        if n:
+            console.print()
+        spec = specs[sid]
+        cur = spec.currency
+        base = frame.attrs["base_year"]
+        own = f"nominal_{cur.lower()}"  # the nominal column already shows this one
+        money_cols = [c for c in frame.columns if c.startswith("nominal_") and c != own]
+        columns: dict[str, list[str]] = {
+            "year": [str(y) for y in frame["year"]],
+            f"nominal {cur}": [amount(v, cur) for v in frame["nominal"]],
+            "change": ["" if pd.isna(v) else f"{v:+.1f}%" for v in frame["change_percent"]],
+            "basis": [
+                f"{b}{' (fx held)' if fb == 'assumed' else ''}"
+                f"{' (CPI assumed)' if rb == 'assumed' else ''}"
+                for b, fb, rb in zip(
+                    frame["basis"], frame["fx_basis"], frame["real_basis"], strict=True
+                )
+            ],
+            f"real {cur}": [amount(v, cur) for v in frame["real"]],
+        }
+        for c in money_cols:
+            code = c.removeprefix("nominal_").upper()
+            columns[code] = [amount(v, code) for v in frame[c]]
+        columns[f"{cur}/troop"] = ["" if pd.isna(v) else amount(v, cur) for v in frame["per_troop"]]
+        columns[f"cum. {cur}"] = [amount(v, cur) for v in frame["cum_nominal"]]
+        # Fit the terminal: hide cumulative, per troop, then currency columns, and say so.
+        width = {h: max(len(h), *(len(x) for x in cells)) for h, cells in columns.items()}
+        hidden: list[str] = []
+        for h in [f"cum. {cur}", f"{cur}/troop", *reversed(list(columns)[5:-2])]:
+            if sum(width[k] + 3 for k in columns if k not in hidden) <= console.width:
+                break
+            hidden.append(h)
+        shown = [h for h in columns if h not in hidden]
+        caption = f"real: {base} prices (ROK CPI); exact numbers: --csv"
+        if hidden:
+            caption = f"hidden to fit: {', '.join(hidden)}; " + caption
+        table = Table(
+            title=f"{sid}: {spec.name}",
+            caption=caption,
+            box=box.SIMPLE_HEAD,
+            padding=(0, 1),
+            show_edge=False,
+        )
+        for h in shown:
+            table.add_column(h, justify="left" if h == "basis" else "right", no_wrap=True)
+        for i in range(len(frame)):
+            table.add_row(*(columns[h][i] for h in shown))
+        console.print(table)
+
+
+@app.command("validate")
+def validate(
+    files: list[str] = typer.Argument(  # noqa: B008
+        ...,
+        metavar="FILE...",
+        help="Scenario files (or bundled scenario names) to check.",
+        show_default=False,
+    ),
+) -> None:
+    """Check scenario files and report every problem, one line each.
+
+    Prints "ok: FILE" for each valid file.
+    Problems go to stderr as "FILE:LINE: field.path: message (expected X, found Y)".
+    Exit status: 2 if any file is bad, else 0. Field reference: docs/scenario.md.
+
+    Examples:
+
+      burdenshare validate scenarios/*.toml
+
+      burdenshare validate my-scenario.toml sma-2019
+    """
+    from burdenshare.scenario import load_scenario
+
+    bad = False
+    for name in files:
+        try:
+            load_scenario(name)
+        except BurdenshareError as exc:
+            bad = True
+            for problem in exc.problems:
+                typer.echo(str(problem), err=True)
+        else:
+            typer.echo(f"ok: {name}")
+    if bad:
+        raise typer.Exit(2)
+
+
+@app.command("analyze")
+@user_errors
+def analyze_cmd(
+    source: str = typer.Argument(
+        ..., metavar="FILE|NAME", help="Scenario file or bundled scenario name.", show_default=False
+    ),
+    out: Path = typer.Option(  # noqa: B008
+        None, "--out", "-o", help="Output folder (default: out/<scenario id>).", show_default=False
+    ),
+    seed: int = typer.Option(0, "--seed", help="Master seed, recorded with the run."),
+    db: Path = typer.Option(  # noqa: B008
+        None, "--db", help="DuckDB file (default: <out>/results.duckdb).", show_default=False
+    ),
+) -> None:
+    """Run every analysis the scenario enables; write report.html and results.duckdb.
+
+    The report is one self-contained HTML file (plots embedded; opens offline). Each run adds
+    one row to the DuckDB 'runs' table and its rows to one table per result kind.
+
+    Examples:
+
+      burdenshare analyze scenarios/sma-2019.toml --out out/sma-2019
+
+      burdenshare analyze sma-2021-signed --db results.duckdb
+    """
+    from burdenshare.analysis import analyze
+    from burdenshare.report import build_report
+    from burdenshare.scenario import load_scenario
+    from burdenshare.store import RunRecord, write_run
+    from burdenshare.store.duckdb_store import utc_now
+
+    scenario = load_scenario(source)
+    results = analyze(scenario, seed=seed)
+    page = build_report(results)
+    out_dir = out if out is not None else Path("out") / scenario.meta.id
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report_path = out_dir / "report.html"
+    # Write to a temporary name first so an interrupted run never leaves half a report.
+    tmp = report_path.with_suffix(".html.tmp")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(report_path)
+    db_path = db if db is not None else out_dir / "results.duckdb"
+    record = RunRecord(
+        command="analyze",
+        scenario_id=scenario.meta.id,
+        scenario_title=scenario.meta.title,
+        scenario_hash=scenario.content_hash,
+        seed=seed,
+        version=__version__,
+        started_at=results.started_at,
+        finished_at=utc_now(),
+    )
+    run_id = write_run(db_path, record, results.tables())
+    console.print(f"[green]report[/]  {report_path}")
+    console.print(f"[green]results[/] {db_path} (run {run_id})")

@@ -7,13 +7,17 @@ major currency units; percentages are Decimal percent (``13.9`` means +13.9 %).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from burdenshare.money import Currency
 from burdenshare.spec_base import Sourced, Strict
+
+if TYPE_CHECKING:
+    from burdenshare.agreement.schedule import Schedule
 
 Percent = Annotated[Decimal, Field(ge=Decimal(-100), le=Decimal(1000))]
 NonNegativeAmount = Annotated[Decimal, Field(ge=0)]
@@ -138,7 +142,9 @@ class AgreementSpec(Sourced):
     )
     rounding: Annotated[Decimal, Field(gt=0)] = Field(
         default=Decimal(1),
-        description="Each year's total is rounded half-up to a multiple of this (SMA: 100 million won).",
+        description=(
+            "Each year's total is rounded half-up to a multiple of this (SMA: 100 million won)."
+        ),
         examples=["100000000"],
     )
     categories: list[Category] = Field(default_factory=list)
@@ -155,6 +161,12 @@ class AgreementSpec(Sourced):
     @property
     def years(self) -> range:
         return range(self.first_year, self.first_year + self.duration)
+
+    def schedule(self, indices: Mapping[str, Mapping[int, Decimal]] | None = None) -> Schedule:
+        """Exact yearly amounts; see :func:`burdenshare.agreement.schedule.schedule`."""
+        from burdenshare.agreement.schedule import schedule
+
+        return schedule(self, indices)
 
     @model_validator(mode="after")
     def _consistent(self) -> AgreementSpec:

@@ -1,0 +1,364 @@
+"""The ledger: an agreement's yearly amounts in nominal and real terms, currencies, per troop.
+
+Columns of :func:`ledger` (one row per agreement year; amounts are floats, computed in Decimal and
+converted last, so whole-unit nominal amounts are exact):
+
+==================  =======================================================================
+``year``            calendar year (int)
+``nominal``         the schedule's total, in the agreement's currency
+``change_percent``  change applied over the previous year, % (NaN in the first year)
+``basis``           where the change comes from (see :mod:`burdenshare.agreement.schedule`)
+``real``            ``nominal × P[base] / P[year]``: agreement currency at ``base_year`` prices
+``real_basis``      ``data``, or ``assumed`` when ``assumed_inflation`` filled a CPI gap
+``nominal_<cur>``   nominal converted to each requested currency (lower-case code), e.g.
+                    ``nominal_usd = nominal / fx[currency][year] × fx["USD"][year]``
+``fx_basis``        ``data``, or ``assumed`` when a year lacks a rate and the last earlier
+                    rate was held
+``troops``          stationed troops that year (a path holds its last value between years)
+``per_troop``       ``nominal / troops`` (agreement currency per soldier; NaN for 0 troops)
+``cum_nominal``     running sum of ``nominal``
+``cum_real``        running sum of ``real``
+``cat_<name>``      nominal amount of each category (sums exactly to ``nominal``)
+==================  =======================================================================
+
+The price level comes from yearly CPI percent changes ``cpi[t]`` (change of year ``t`` over
+``t-1``): ``P[y] / P[base] = Π_{t=base+1..y} (1 + cpi[t]/100)`` for ``y > base`` and
+``1 / Π_{t=y+1..base} (1 + cpi[t]/100)`` for ``y < base``. A year the CPI data lack is an error
+(:class:`~burdenshare.errors.DataError`) unless ``assumed_inflation`` is given, which then stands in
+for every missing year and flags the rows ``real_basis = "assumed"``.
+
+Exchange rates are yearly averages in units of the currency per US dollar
+(``fx["KRW"][2020] ≈ 1180``); other pairs cross through the dollar. A year after the last rate
+holds that rate (``fx_basis = "assumed"``); a year before the first rate is an error.
+
+This module does no I/O; when ``indices``, ``cpi`` or ``fx`` are ``None`` the bundled series come
+from :mod:`burdenshare.data`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from burdenshare.agreement.schedule import Schedule, schedule, to_decimal
+from burdenshare.errors import DataError, Problem
+from burdenshare.money import CURRENCIES, money_context
+
+if TYPE_CHECKING:
+    from burdenshare.agreement.spec import AgreementSpec
+
+__all__ = [
+    "compare",
+    "convert",
+    "fx_rate",
+    "ledger",
+    "price_ratio",
+    "troops_in",
+]
+
+FxTable = Mapping[str, Mapping[int, Any]]
+_HUNDRED = Decimal(100)
+_LEDGER_KWARGS = {"indices", "cpi", "base_year", "fx", "currencies", "troops", "assumed_inflation"}
+
+
+# --------------------------------------------------------------------------- exchange rates
+def fx_rate(fx: FxTable, currency: str, year: int) -> tuple[Decimal, bool]:
+    """Units of ``currency`` per US dollar in ``year`` and whether the rate is assumed.
+
+    The rate of ``year`` if the table has it, else the last earlier one (assumed). ``USD`` is 1
+    when the table has no ``USD`` entry. Raises DataError when the currency is absent or every
+    rate is later than ``year``.
+    """
+    if currency not in fx:
+        if currency == "USD":
+            return Decimal(1), False
+        raise DataError(
+            [
+                Problem(
+                    f"no exchange rates for {currency}",
+                    expected=f"yearly {currency} per USD rates",
+                    found="currencies " + ", ".join(sorted(fx)) if fx else "an empty table",
+                )
+            ]
+        )
+    rates = fx[currency]
+    if year in rates:
+        return to_decimal(rates[year]), False
+    earlier = [y for y in rates if y < year]
+    if not earlier:
+        found = f"rates for {min(rates)}-{max(rates)}" if rates else "no rates"
+        raise DataError(
+            [
+                Problem(
+                    f"no {currency} per USD exchange rate for {year} or earlier",
+                    expected=f"a {currency} rate for {year}",
+                    found=found,
+                )
+            ]
+        )
+    return to_decimal(rates[max(earlier)]), True
+
+
+def convert(
+    amount: Decimal, from_currency: str, to_currency: str, year: int, fx: FxTable
+) -> Decimal:
+    """``amount`` in ``to_currency``: ``amount / fx[from][year] × fx[to][year]`` (exact to 34
+    significant digits, not rounded to minor units; held rates as in :func:`fx_rate`).
+
+    A round trip ``convert(convert(a, "KRW", "USD", y, fx), "USD", "KRW", y, fx)`` equals ``a``
+    to within one unit in the 34th digit, so rounding it to the currency's minor unit returns
+    ``a`` exactly.
+    """
+    if from_currency == to_currency:
+        return amount
+    r_from, _ = fx_rate(fx, from_currency, year)
+    r_to, _ = fx_rate(fx, to_currency, year)
+    with money_context():
+        return amount / r_from * r_to
+
+
+# --------------------------------------------------------------------------- prices and troops
+def price_ratio(
+    cpi: Mapping[int, Any],
+    base_year: int,
+    year: int,
+    *,
+    assumed_inflation: Decimal | None = None,
+) -> tuple[Decimal, list[int]]:
+    """``P[year] / P[base_year]`` from yearly CPI percent changes, and the CPI years it needed
+    but the data lack (filled with ``assumed_inflation``, or left for the caller to report when
+    that is ``None``, in which case the ratio is meaningless)."""
+    missing: list[int] = []
+    ratio = Decimal(1)
+    lo, hi = sorted((base_year, year))
+    with money_context():
+        for t in range(lo + 1, hi + 1):
+            if t in cpi:
+                pct = to_decimal(cpi[t])
+            else:
+                missing.append(t)
+                pct = assumed_inflation if assumed_inflation is not None else Decimal(0)
+            ratio *= 1 + pct / _HUNDRED
+        if year < base_year:
+            ratio = 1 / ratio
+    return ratio, missing
+
+
+def troops_in(troops: int | Mapping[int, int], year: int) -> int:
+    """Troops in ``year``: the number, or the path's value at the latest year ≤ ``year``."""
+    if isinstance(troops, int):
+        return troops
+    earlier = [y for y in troops if y <= year]
+    if not earlier:
+        found = f"a path starting in {min(troops)}" if troops else "an empty path"
+        raise DataError(
+            [
+                Problem(
+                    f"the troops path has no value for {year} or earlier",
+                    path="troops",
+                    expected=f"a value for {year} or an earlier year",
+                    found=found,
+                )
+            ]
+        )
+    return int(troops[max(earlier)])
+
+
+# --------------------------------------------------------------------------- ledger
+def _load_cpi() -> Mapping[int, Any]:
+    from burdenshare import data
+
+    return data.index_series("rok_cpi")
+
+
+def _load_fx() -> FxTable:
+    from burdenshare import data
+
+    return data.fx_table()
+
+
+def _check_currencies(currencies: Sequence[str]) -> None:
+    bad = [c for c in currencies if c not in CURRENCIES]
+    if bad:
+        raise DataError(
+            [
+                Problem(
+                    "unknown currency " + ", ".join(bad),
+                    expected="one of " + ", ".join(CURRENCIES),
+                    found=", ".join(bad),
+                )
+            ]
+        )
+
+
+def _currency_columns(
+    sched: Schedule, currencies: Sequence[str], fx: FxTable | None
+) -> tuple[dict[str, list[float]], list[str]]:
+    """``nominal_<cur>`` columns and the ``fx_basis`` of each row."""
+    spec = sched.spec
+    need_fx = any(c != spec.currency for c in currencies)
+    if need_fx and fx is None:
+        fx = _load_fx()
+    columns: dict[str, list[float]] = {f"nominal_{c.lower()}": [] for c in currencies}
+    basis: list[str] = []
+    for row in sched.rows:
+        assumed = False
+        for cur in currencies:
+            if cur == spec.currency:
+                value = row.total
+            else:
+                assert fx is not None
+                r_from, a_from = fx_rate(fx, spec.currency, row.year)
+                r_to, a_to = fx_rate(fx, cur, row.year)
+                assumed = assumed or a_from or a_to
+                with money_context():
+                    value = row.total / r_from * r_to
+            columns[f"nominal_{cur.lower()}"].append(float(value))
+        basis.append("assumed" if assumed else "data")
+    return columns, basis
+
+
+def ledger(
+    spec: AgreementSpec,
+    *,
+    indices: Mapping[str, Mapping[int, Decimal]] | None = None,
+    cpi: Mapping[int, Decimal] | None = None,
+    base_year: int | None = None,
+    fx: Mapping[str, Mapping[int, Decimal]] | None = None,
+    currencies: Sequence[str] = ("KRW", "USD", "JPY"),
+    troops: int | Mapping[int, int] | None = None,
+    assumed_inflation: Decimal | None = None,
+) -> pd.DataFrame:
+    """The agreement's ledger, one row per year (columns in the module docstring).
+
+    ``indices`` feed the escalation rule (see :func:`~burdenshare.agreement.schedule.schedule`);
+    ``cpi`` is ``{year: percent change}`` (default: the bundled ``rok_cpi``); ``base_year`` sets
+    the prices of ``real`` (default: the agreement's first year); ``fx`` is
+    ``{currency: {year: units per USD}}`` (default: the bundled table); ``troops`` overrides
+    ``spec.troops``; ``assumed_inflation`` (percent) fills CPI years without data.
+
+    ``frame.attrs`` holds ``currency``, ``base_year`` and ``agreement`` (the spec's name).
+    Raises DataError for missing index, CPI, exchange-rate or troop data.
+    """
+    _check_currencies(currencies)
+    sched = schedule(spec, indices)
+    base = spec.first_year if base_year is None else base_year
+    if cpi is None:
+        cpi = _load_cpi()
+    assumed_inf = None if assumed_inflation is None else to_decimal(assumed_inflation)
+    path = spec.troops if troops is None else troops
+
+    real: list[Decimal] = []
+    real_basis: list[str] = []
+    missing_cpi: set[int] = set()
+    for row in sched.rows:
+        ratio, missing = price_ratio(cpi, base, row.year, assumed_inflation=assumed_inf)
+        missing_cpi.update(missing)
+        with money_context():
+            real.append(row.total / ratio)
+        real_basis.append("assumed" if missing else "data")
+    if missing_cpi and assumed_inf is None:
+        years = sorted(missing_cpi)
+        found = f"data for {min(cpi)}-{max(cpi)}" if cpi else "no CPI data"
+        raise DataError(
+            [
+                Problem(
+                    "CPI has no inflation figure for "
+                    + ", ".join(map(str, years))
+                    + f", needed for real amounts in {base} prices",
+                    expected=(
+                        "CPI data for those years, or an assumed inflation rate"
+                        " (assumed_inflation; --assumed-inflation on the command line)"
+                    ),
+                    found=found,
+                )
+            ]
+        )
+
+    fx_columns, fx_basis = _currency_columns(sched, currencies, fx)
+
+    troop_counts = [troops_in(path, row.year) for row in sched.rows]
+    per_troop = []
+    cum_nominal: list[float] = []
+    cum_real: list[float] = []
+    run_nominal = Decimal(0)
+    run_real = Decimal(0)
+    with money_context():
+        for row, r, n in zip(sched.rows, real, troop_counts, strict=True):
+            per_troop.append(float(row.total / n) if n else float("nan"))
+            run_nominal += row.total
+            run_real += r
+            cum_nominal.append(float(run_nominal))
+            cum_real.append(float(run_real))
+
+    data: dict[str, Any] = {
+        "year": pd.array([r.year for r in sched.rows], dtype="int64"),
+        "nominal": [float(r.total) for r in sched.rows],
+        "change_percent": [
+            float("nan") if r.change_percent is None else float(r.change_percent)
+            for r in sched.rows
+        ],
+        "basis": [r.basis for r in sched.rows],
+        "real": [float(x) for x in real],
+        "real_basis": real_basis,
+        **fx_columns,
+        "fx_basis": fx_basis,
+        "troops": pd.array(troop_counts, dtype="int64"),
+        "per_troop": per_troop,
+        "cum_nominal": cum_nominal,
+        "cum_real": cum_real,
+    }
+    for name in sched.categories:
+        data[f"cat_{name}"] = [float(r.by_category[name]) for r in sched.rows]
+    frame = pd.DataFrame(data)
+    frame.attrs.update({"currency": spec.currency, "base_year": base, "agreement": spec.name})
+    return frame
+
+
+def compare(
+    a: AgreementSpec,
+    b: AgreementSpec,
+    *,
+    currency: str = "USD",
+    **ledger_kwargs: Any,
+) -> pd.DataFrame:
+    """Two agreements side by side in ``currency``, one row per year of either.
+
+    Columns: ``year``; ``a`` and ``b`` (nominal amounts in ``currency``, NaN in a year the
+    agreement does not cover); ``difference = b - a`` and ``ratio = b / a`` (NaN unless both
+    cover the year); ``cum_difference = Σ b - Σ a`` up to that year, a missing year counting as
+    0 (what ``b`` has cost more than ``a`` so far). ``ledger_kwargs`` are passed on (``indices``,
+    ``fx``, ``troops``; ``cpi``, ``base_year``, ``assumed_inflation`` and ``currencies`` are not
+    needed and ignored). ``frame.attrs`` holds ``a``, ``b`` (names) and ``currency``.
+    """
+    unknown = set(ledger_kwargs) - _LEDGER_KWARGS
+    if unknown:
+        raise TypeError(f"compare() got unexpected keyword arguments: {sorted(unknown)}")
+    _check_currencies([currency])
+    indices = ledger_kwargs.get("indices")
+    fx = ledger_kwargs.get("fx")
+    sides = {}
+    for label, spec in (("a", a), ("b", b)):
+        sched = schedule(spec, indices)
+        cols, _ = _currency_columns(sched, [currency], fx)
+        sides[label] = pd.Series(
+            cols[f"nominal_{currency.lower()}"], index=sched.years, dtype="float64"
+        )
+    years = sorted(set(sides["a"].index) | set(sides["b"].index))
+    sa = sides["a"].reindex(years)
+    sb = sides["b"].reindex(years)
+    frame = pd.DataFrame(
+        {
+            "year": pd.array(years, dtype="int64"),
+            "a": sa.to_numpy(),
+            "b": sb.to_numpy(),
+            "difference": (sb - sa).to_numpy(),
+            "ratio": (sb / sa).to_numpy(),
+            "cum_difference": (sb.fillna(0).cumsum() - sa.fillna(0).cumsum()).to_numpy(),
+        }
+    )
+    frame.attrs.update({"a": a.name, "b": b.name, "currency": currency})
+    return frame

@@ -1,0 +1,28 @@
+"""HTML reports: one self-contained page built from registered sections."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from burdenshare import __version__
+from burdenshare.report.html import render_page
+from burdenshare.report.sections import Section, build_sections, register_section
+
+if TYPE_CHECKING:
+    from burdenshare.analysis import AnalysisResults
+
+__all__ = ["Section", "build_report", "register_section"]
+
+
+def build_report(results: AnalysisResults) -> str:
+    """The report for ``results`` as one HTML string (figures inline, nothing fetched)."""
+    sc = results.scenario
+    return render_page(
+        title=sc.meta.title,
+        subtitle=f"burdenshare report · scenario {sc.meta.id} · as of {sc.meta.as_of}",
+        sections=build_sections(results),
+        footer=(
+            f"burdenshare {__version__} · scenario hash {sc.content_hash[:12]} · seed "
+            f"{results.seed} · generated {results.started_at:%Y-%m-%d %H:%M} UTC"
+        ),
+    )

@@ -1,0 +1,183 @@
+"""Checks across sections of a scenario, run after every section has validated.
+
+Each check is a function ``Scenario -> Iterable[Finding]`` registered with :func:`check`; the
+scenario's validator runs them all (:func:`run_checks`) and raises the findings as one validation
+error. A new section that refers to others adds one function here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from burdenshare.agreement.spec import BUILTIN_INDICES, IndexEscalation
+from burdenshare.scenario.findings import Finding, one_of, suggest
+from burdenshare.scenario.render import toml_value
+from burdenshare.spec_base import Sourced
+
+if TYPE_CHECKING:
+    from burdenshare.scenario.schema import Scenario
+
+__all__ = ["CHECKS", "check", "run_checks", "walk_models"]
+
+Loc = tuple[str | int, ...]
+Check = Callable[["Scenario"], Iterable[Finding]]
+
+#: Registered checks, in order.
+CHECKS: list[Check] = []
+
+
+def check(fn: Check) -> Check:
+    """Register a cross-section check."""
+    CHECKS.append(fn)
+    return fn
+
+
+def run_checks(scenario: Scenario) -> list[Finding]:
+    """Every finding of every registered check."""
+    return [finding for fn in CHECKS for finding in fn(scenario)]
+
+
+def walk_models(value: Any, path: Loc = ()) -> Iterator[tuple[Loc, BaseModel]]:
+    """Every pydantic model inside ``value`` (itself included), with its path."""
+    if isinstance(value, BaseModel):
+        yield path, value
+        for name in type(value).model_fields:
+            yield from walk_models(getattr(value, name), (*path, name))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from walk_models(item, (*path, key))
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            yield from walk_models(item, (*path, i))
+
+
+# --------------------------------------------------------------------------- the checks
+@check
+def _one_party_per_role(sc: Scenario) -> Iterator[Finding]:
+    for role in ("sending", "host"):
+        ids = [pid for pid, party in sc.parties.items() if party.role == role]
+        if len(ids) != 1:
+            yield Finding(
+                ("parties",),
+                f"{len(ids)} parties have role '{role}'" + (f" ({', '.join(ids)})" if ids else ""),
+                expected=f'exactly one party with role = "{role}"',
+                found=str(len(ids)),
+            )
+
+
+def _issue_ref(sc: Scenario, loc: Loc, iid: str) -> Finding | None:
+    if iid in sc.issues:
+        return None
+    return Finding(
+        loc, f"unknown issue '{iid}'" + suggest(iid, sc.issues), expected=one_of(sc.issues)
+    )
+
+
+@check
+def _preferences_refer_to_parties_and_issues(sc: Scenario) -> Iterator[Finding]:
+    for pid, pref in sc.preferences.items():
+        base: Loc = ("preferences", pid)
+        if pid not in sc.parties:
+            yield Finding(
+                base,
+                f"unknown party '{pid}'" + suggest(pid, sc.parties),
+                expected=one_of(sc.parties),
+            )
+        for iid in pref.weights:
+            finding = _issue_ref(sc, (*base, "weights", iid), iid)
+            if finding:
+                yield finding
+        missing = [
+            iid
+            for iid, w in pref.weights.items()
+            if w > 0 and iid in sc.issues and iid not in pref.ideal
+        ]
+        if missing:
+            yield Finding(
+                (*base, "ideal"),
+                "no ideal value for weighted issue"
+                + ("s " if len(missing) > 1 else " ")
+                + ", ".join(f"'{m}'" for m in missing),
+                expected="an ideal value for every issue with a weight > 0",
+            )
+
+
+@check
+def _issue_values_fit_their_issue(sc: Scenario) -> Iterator[Finding]:
+    for loc, iid, value in sc.iter_issue_values():
+        finding = _issue_ref(sc, loc, iid)
+        if finding:
+            yield finding
+            continue
+        expected = sc.issues[iid].check_value(value)
+        if expected is not None:
+            yield Finding(
+                loc,
+                f"value outside issue '{iid}'",
+                expected=expected,
+                found=toml_value(value),
+                value=value,
+            )
+
+
+@check
+def _sources_exist(sc: Scenario) -> Iterator[Finding]:
+    for path, model in walk_models(sc):
+        if not isinstance(model, Sourced):
+            continue
+        for i, sid in enumerate(model.source):
+            if sid not in sc.sources:
+                yield Finding(
+                    (*path, "source", i),
+                    f"unknown source '{sid}'" + suggest(sid, sc.sources),
+                    expected="an id in [sources]: " + one_of(sc.sources).removeprefix("one of "),
+                    found=toml_value(sid),
+                    value=sid,
+                )
+
+
+@check
+def _indices_exist(sc: Scenario) -> Iterator[Finding]:
+    known = [*BUILTIN_INDICES, *(k for k in sc.indices if k not in BUILTIN_INDICES)]
+    for sid, spec in sc.agreements().items():
+        esc = spec.escalation
+        if isinstance(esc, IndexEscalation) and esc.index not in known:
+            base: Loc = ("agreement",) if sid == "agreement" else ("schedules", sid)
+            yield Finding(
+                (*base, "escalation", "index"),
+                f"unknown index series '{esc.index}'" + suggest(esc.index, known),
+                expected=one_of(known) + " (built-in, or a key of [indices])",
+                found=toml_value(esc.index),
+                value=esc.index,
+            )
+
+
+@check
+def _ledger_compares_schedules(sc: Scenario) -> Iterator[Finding]:
+    known = list(sc.agreements())
+    for i, sid in enumerate(sc.ledger.compare):
+        if sid not in known:
+            yield Finding(
+                ("ledger", "compare", i),
+                f"unknown schedule '{sid}'" + suggest(sid, known),
+                expected=one_of(known),
+                found=toml_value(sid),
+                value=sid,
+            )
+
+
+@check
+def _deadline_ids_unique(sc: Scenario) -> Iterator[Finding]:
+    seen: set[str] = set()
+    for i, deadline in enumerate(sc.deadlines):
+        if deadline.id in seen:
+            yield Finding(
+                ("deadlines", i, "id"),
+                f"deadline id '{deadline.id}' repeats",
+                expected="a unique id",
+                found=toml_value(deadline.id),
+            )
+        seen.add(deadline.id)

@@ -1,0 +1,750 @@
+"""The scenario file's schema: one pydantic model per section.
+
+A scenario is one TOML file. Its top-level tables are the sections of :class:`Scenario`: ``meta``,
+``sources``, ``parties``, ``issues``, ``preferences``, ``agreement``, ``schedules``,
+``deadlines``, ``indices`` and ``ledger``. Every model inherits
+:class:`~burdenshare.spec_base.Strict` (an unknown key is an error) or
+:class:`~burdenshare.spec_base.Sourced` (figures cite ``[sources]`` ids or say ``estimate =
+true``). Checks across sections (a preference for an issue that does not exist, a source id that is
+not in ``[sources]``) live in :mod:`burdenshare.scenario.checks`.
+
+Adding a section is one model here and one field on :class:`Scenario` (plus, if it refers to other
+sections, one check function registered in ``checks.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    PlainValidator,
+    PrivateAttr,
+    StrictBool,
+    StrictInt,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic import Strict as StrictMark
+from pydantic_core import PydanticCustomError
+
+from burdenshare.agreement.spec import AgreementSpec, Year
+from burdenshare.money import Currency
+from burdenshare.scenario.checks import run_checks
+from burdenshare.scenario.findings import Finding, check_error, raise_findings
+from burdenshare.scenario.raw import content_hash, merge_schedules
+from burdenshare.scenario.render import toml_value
+from burdenshare.spec_base import Sourced, Strict
+
+__all__ = [
+    "BooleanIssue",
+    "CategoricalIssue",
+    "ContinuousIssue",
+    "Deadline",
+    "IndexSeries",
+    "IntegerIssue",
+    "Issue",
+    "IssueValue",
+    "LedgerSpec",
+    "Member",
+    "Meta",
+    "Negotiator",
+    "OutsideOption",
+    "Party",
+    "Preference",
+    "Ratifier",
+    "Scenario",
+    "Source",
+    "Troops",
+    "TypeDoc",
+]
+
+
+# --------------------------------------------------------------------------- value types
+@dataclass(frozen=True)
+class TypeDoc:
+    """Annotation marker: how the field reference (docs/scenario.md) names a custom type."""
+
+    text: str
+
+
+def _number_only(value: Any) -> Any:
+    """Refuse text and booleans where a number is wanted ("5" is a string in TOML)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise PydanticCustomError("number_type", "Input should be a number")
+    return value
+
+
+#: A finite number (TOML integer or float).
+Number = Annotated[float, BeforeValidator(_number_only), Field(allow_inf_nan=False)]
+#: A finite number in [0, 1].
+Unit = Annotated[float, BeforeValidator(_number_only), Field(ge=0, le=1, allow_inf_nan=False)]
+#: A TOML date (``2019-11-19``, unquoted).
+Date = Annotated[dt.date, StrictMark()]
+
+_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _id(value: str) -> str:
+    if not _ID.match(value):
+        raise check_error(
+            "invalid id",
+            expected="letters, digits, '_' and '-' (a bare TOML key)",
+            found=toml_value(value),
+        )
+    return value
+
+
+#: An identifier: a key of ``[sources]``, ``[parties]``, ``[issues]``, ``[schedules]``, ...
+Id = Annotated[str, AfterValidator(_id), TypeDoc("id")]
+
+
+def _slug(value: str) -> str:
+    if not _SLUG.match(value):
+        raise check_error(
+            "invalid id",
+            expected="a slug: lowercase letters and digits, single hyphens (e.g. sma-2019)",
+            found=toml_value(value),
+        )
+    return value
+
+
+def _http_url(value: str) -> str:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or any(c.isspace() for c in value)
+    ):
+        raise check_error(
+            "not a web address", expected="an http:// or https:// URL", found=toml_value(value)
+        )
+    return value
+
+
+_PARTIAL_DATE = re.compile(r"^(\d{4}(-(0[1-9]|1[0-2]))?|n\.d\.)$")
+
+
+def _publication_date(value: Any) -> dt.date | str:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _PARTIAL_DATE.match(value):
+        return value
+    raise PydanticCustomError(
+        "publication_date",
+        "Input should be a date",
+        {
+            "expected": 'a TOML date such as 2019-11-19, or "2019-11" / "2019" when only the '
+            'month or year is known, or "n.d." (no date)'
+        },
+    )
+
+
+#: A publication date: a TOML date, "YYYY-MM" / "YYYY" text when only that is known, or "n.d."
+PublicationDate = Annotated[
+    dt.date | str,
+    PlainValidator(_publication_date),
+    TypeDoc('date, or "YYYY-MM" / "YYYY" / "n.d."'),
+]
+
+
+def _issue_value(value: Any) -> bool | int | float | str:
+    if isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float | Decimal):
+        return float(value)
+    raise PydanticCustomError(
+        "issue_value_type",
+        "Input should be a number, boolean or text",
+        {"expected": "a number, true/false or text, as the issue's type requires"},
+    )
+
+
+#: A value on an issue: a number (continuous, integer), text (categorical) or true/false.
+IssueValue = Annotated[
+    bool | int | float | str,
+    PlainValidator(_issue_value),
+    TypeDoc("number | integer | text | boolean (per the issue's type)"),
+]
+
+
+def _threshold(value: Any) -> str | float:
+    if value in ("simple_majority", "two_thirds") and isinstance(value, str):
+        return value
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        number = float(value)
+        if 0 < number <= 1:
+            return number
+    raise PydanticCustomError(
+        "threshold",
+        "Input should be a threshold",
+        {"expected": '"simple_majority", "two_thirds" or a fraction in (0, 1]'},
+    )
+
+
+Threshold = Annotated[
+    str | float,
+    PlainValidator(_threshold),
+    TypeDoc('"simple_majority" | "two_thirds" | number in (0, 1]'),
+]
+
+_ISSUE_DOC = TypeDoc("table: issue id → value")
+
+
+def _fmt(value: float | int) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e18:
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int) else f"{value:,g}"
+
+
+# --------------------------------------------------------------------------- [meta]
+class Meta(Strict):
+    """What the scenario is: a title, a short id, the date it describes and its main currency."""
+
+    title: str = Field(min_length=1, description="Title.", examples=["11th SMA talks, Nov 2019"])
+    id: Annotated[str, AfterValidator(_slug), TypeDoc("slug")] = Field(
+        description="Short id: lowercase letters, digits and hyphens.", examples=["sma-2019"]
+    )
+    as_of: Date = Field(
+        description="The date the scenario describes (facts after it are out of scope).",
+        examples=[dt.date(2019, 11, 19)],
+    )
+    base_currency: Currency = Field(
+        default="KRW", description="Currency of the analysis: KRW, USD or JPY.", examples=["KRW"]
+    )
+    description: str = Field(default="", description="A paragraph on the situation.")
+
+
+# --------------------------------------------------------------------------- [sources]
+class Source(Strict):
+    """A publication that figures in the scenario cite by its id."""
+
+    title: str = Field(min_length=1, description="Title or headline.", examples=["DeHart remarks"])
+    url: Annotated[str, AfterValidator(_http_url), TypeDoc("http(s) URL")] = Field(
+        description="Where to read it.",
+        examples=[
+            "https://kr.usembassy.gov/111919-senior-advisor-james-deharts-remarks-to-the-press/"
+        ],
+    )
+    date: PublicationDate = Field(
+        description='Publication date; "YYYY-MM" or "YYYY" (text) if only that is known, '
+        '"n.d." for undated pages (reference works, data tables).',
+        examples=[dt.date(2019, 11, 19)],
+    )
+    accessed: Date | None = Field(default=None, description="When it was last checked.")
+    note: str = Field(default="", description="What the source supports; caveats.")
+
+
+# --------------------------------------------------------------------------- [parties]
+class Negotiator(Sourced):
+    """The party's chief negotiator."""
+
+    name: str = Field(min_length=1, description="Name.", examples=["James DeHart"])
+    title: str = Field(default="", description="Position.", examples=["Senior Advisor"])
+
+
+class Member(Strict):
+    """One bloc of a legislature (a party group), for later vote models."""
+
+    name: str = Field(min_length=1, description="Bloc name.", examples=["Democratic Party"])
+    seats: StrictInt = Field(ge=1, description="Seats held.", examples=[129])
+    ideal: Annotated[dict[str, IssueValue], _ISSUE_DOC] = Field(
+        default_factory=dict, description="The bloc's preferred value per issue."
+    )
+    tolerance: Number | None = Field(
+        default=None, ge=0, description="How far from its ideal the bloc still votes yes."
+    )
+    position: str = Field(default="", description="Stance in words.")
+
+
+class Ratifier(Sourced):
+    """Who must approve a deal at home before it takes effect."""
+
+    kind: Literal["none", "legislature", "veto_players"] = Field(
+        description="none (the executive decides), legislature, or a set of veto players.",
+        examples=["legislature"],
+    )
+    name: str = Field(default="", description="Name of the body.", examples=["National Assembly"])
+    consent_required: StrictBool = Field(
+        default=False, description="True when the deal cannot take effect without consent."
+    )
+    threshold: Threshold = Field(
+        default="simple_majority",
+        description="Votes needed: simple_majority, two_thirds or a fraction of seats.",
+    )
+    seats: StrictInt | None = Field(
+        default=None, ge=1, description="Seats (required for a legislature).", examples=[300]
+    )
+    members: list[Member] = Field(
+        default_factory=list, description="Blocs of the legislature (optional)."
+    )
+    veto_players: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list, description="Names of the veto players (kind veto_players)."
+    )
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> Ratifier:
+        found: list[Finding] = []
+        if self.kind == "legislature" and self.seats is None:
+            found.append(
+                Finding(
+                    ("seats",),
+                    "a legislature needs its number of seats",
+                    expected="an integer >= 1",
+                )
+            )
+        if self.kind != "legislature":
+            for name in ("seats", "members"):
+                if getattr(self, name):
+                    found.append(
+                        Finding(
+                            (name,),
+                            f"only a legislature has {name}",
+                            expected='kind = "legislature"',
+                            found=self.kind,
+                        )
+                    )
+        if self.kind == "veto_players" and not self.veto_players:
+            found.append(
+                Finding(("veto_players",), "no veto players named", expected="at least one name")
+            )
+        if self.kind != "veto_players" and self.veto_players:
+            found.append(
+                Finding(
+                    ("veto_players",),
+                    "only kind veto_players has veto_players",
+                    expected='kind = "veto_players"',
+                    found=self.kind,
+                )
+            )
+        if self.kind == "none" and self.consent_required:
+            found.append(
+                Finding(
+                    ("consent_required",),
+                    "no ratifier cannot require consent",
+                    expected="false, or a kind other than none",
+                    found="true",
+                )
+            )
+        if len(set(self.veto_players)) != len(self.veto_players):
+            found.append(Finding(("veto_players",), "veto players repeat"))
+        names = [m.name for m in self.members]
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                found.append(Finding(("members", i, "name"), f"member '{name}' repeats"))
+        total = sum(m.seats for m in self.members)
+        if self.seats is not None and total > self.seats:
+            found.append(
+                Finding(
+                    ("members",),
+                    "members hold more seats than the legislature",
+                    expected=f"at most {self.seats} in all",
+                    found=str(total),
+                )
+            )
+        raise_findings("Ratifier", found)
+        return self
+
+
+class Troops(Sourced):
+    """Troops the sending party stations in the host country, and the legal floor on them."""
+
+    current: StrictInt = Field(ge=0, description="Troops stationed now.", examples=[28_500])
+    legal_floor: StrictInt = Field(
+        default=0,
+        ge=0,
+        description="Level the law forbids going below (0: none).",
+        examples=[28_500],
+    )
+
+
+class Party(Strict):
+    """One government at the table: the sending state (troops abroad) or the host."""
+
+    name: str = Field(min_length=1, description="Name.", examples=["United States"])
+    role: Literal["sending", "host"] = Field(
+        description="sending (stations troops) or host.", examples=["sending"]
+    )
+    negotiator: Negotiator = Field(description="Chief negotiator.")
+    ratifier: Ratifier = Field(
+        default_factory=lambda: Ratifier(kind="none"),
+        description="Domestic approval step (default: none).",
+    )
+    troops: Troops | None = Field(default=None, description="Sending party only.")
+
+    @model_validator(mode="after")
+    def _troops_for_sender(self) -> Party:
+        if self.troops is not None and self.role != "sending":
+            raise_findings(
+                "Party",
+                [
+                    Finding(
+                        ("troops",),
+                        "only the sending party has troops",
+                        expected='role = "sending"',
+                        found=self.role,
+                    )
+                ],
+            )
+        return self
+
+
+# --------------------------------------------------------------------------- [issues]
+class _IssueBase(Sourced):
+    description: str = Field(default="", description="What is being decided.")
+
+    def check_value(self, value: object) -> str | None:
+        """``None`` when ``value`` lies in the issue's domain, else the expected domain."""
+        raise NotImplementedError
+
+    def domain(self) -> str:
+        """The issue's domain in words."""
+        raise NotImplementedError
+
+
+class ContinuousIssue(_IssueBase):
+    """A quantity on a continuous scale (an amount of money)."""
+
+    type: Literal["continuous"] = Field(description='"continuous".')
+    min: Number = Field(description="Lowest value considered.", examples=[900_000_000_000])
+    max: Number = Field(description="Highest value considered.", examples=[6_000_000_000_000])
+    unit: str = Field(default="", description="Unit of min, max and values.", examples=["KRW"])
+    step: Number | None = Field(
+        default=None, gt=0, description="Grid step for discrete analyses (optional)."
+    )
+
+    @field_validator("max")
+    @classmethod
+    def _above_min(cls, value: float, info: ValidationInfo) -> float:
+        low = info.data.get("min")
+        if low is not None and not value > low:
+            raise check_error(
+                "range is empty or reversed",
+                expected=f"a number greater than min ({_fmt(low)})",
+                found=_fmt(value),
+            )
+        return value
+
+    @field_validator("step")
+    @classmethod
+    def _step_fits(cls, value: float | None, info: ValidationInfo) -> float | None:
+        low, high = info.data.get("min"), info.data.get("max")
+        if value is not None and low is not None and high is not None and value > high - low:
+            raise check_error(
+                "step is wider than the range",
+                expected=f"at most max - min ({_fmt(high - low)})",
+                found=_fmt(value),
+            )
+        return value
+
+    def check_value(self, value: object) -> str | None:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if ok and self.min <= value <= self.max:  # type: ignore[operator]
+            return None
+        return f"a number from {_fmt(self.min)} to {_fmt(self.max)}" + (
+            f" {self.unit}" if self.unit else ""
+        )
+
+    def domain(self) -> str:
+        return f"{_fmt(self.min)} – {_fmt(self.max)}" + (f" {self.unit}" if self.unit else "")
+
+
+class IntegerIssue(_IssueBase):
+    """A whole number (a duration in years)."""
+
+    type: Literal["integer"] = Field(description='"integer".')
+    min: StrictInt = Field(description="Lowest value.", examples=[1])
+    max: StrictInt = Field(description="Highest value.", examples=[6])
+    unit: str = Field(default="", description="Unit.", examples=["years"])
+
+    @field_validator("max")
+    @classmethod
+    def _above_min(cls, value: int, info: ValidationInfo) -> int:
+        low = info.data.get("min")
+        if low is not None and not value > low:
+            raise check_error(
+                "range is empty or reversed",
+                expected=f"an integer greater than min ({low})",
+                found=str(value),
+            )
+        return value
+
+    def check_value(self, value: object) -> str | None:
+        if isinstance(value, int) and not isinstance(value, bool) and self.min <= value <= self.max:
+            return None
+        return f"an integer from {self.min} to {self.max}"
+
+    def domain(self) -> str:
+        return f"{self.min} – {self.max}" + (f" {self.unit}" if self.unit else "")
+
+
+class CategoricalIssue(_IssueBase):
+    """One of a list of named options."""
+
+    type: Literal["categorical"] = Field(description='"categorical".')
+    values: list[Annotated[str, Field(min_length=1)]] = Field(
+        min_length=2,
+        description="The options (at least two, distinct).",
+        examples=[["none", "fixed", "cpi", "defense_budget"]],
+    )
+
+    @field_validator("values")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        repeated = sorted({v for v in value if value.count(v) > 1})
+        if repeated:
+            raise check_error(
+                "options repeat", expected="distinct values", found=", ".join(repeated)
+            )
+        return value
+
+    def check_value(self, value: object) -> str | None:
+        if isinstance(value, str) and value in self.values:
+            return None
+        return "one of " + ", ".join(f'"{v}"' for v in self.values)
+
+    def domain(self) -> str:
+        return ", ".join(self.values)
+
+
+class BooleanIssue(_IssueBase):
+    """Yes or no (is a new cost category accepted?)."""
+
+    type: Literal["boolean"] = Field(description='"boolean".')
+
+    def check_value(self, value: object) -> str | None:
+        return None if isinstance(value, bool) else "true or false"
+
+    def domain(self) -> str:
+        return "yes / no"
+
+
+Issue = Annotated[
+    ContinuousIssue | IntegerIssue | CategoricalIssue | BooleanIssue, Field(discriminator="type")
+]
+
+
+# --------------------------------------------------------------------------- [preferences]
+class OutsideOption(Sourced):
+    """What the party does if there is no deal, and what that is worth to it."""
+
+    description: str = Field(
+        min_length=1,
+        description="The alternative to a deal.",
+        examples=["cut troops toward the legal floor"],
+    )
+    utility: Unit = Field(description="Its utility on the 0-1 scale.", examples=[0.3])
+    available_from: Date | None = Field(
+        default=None, description="From when it can be used.", examples=[dt.date(2020, 4, 1)]
+    )
+
+
+class Preference(Sourced):
+    """How a party values outcomes: weights, ideal points and what it gets without a deal."""
+
+    weights: Annotated[dict[str, Number], TypeDoc("table: issue id → number >= 0")] = Field(
+        description="Importance per issue (>= 0, not all 0; normalised by their sum).",
+        examples=[{"contribution_2020": 0.6, "duration": 0.1, "new_category": 0.3}],
+    )
+    ideal: Annotated[dict[str, IssueValue], _ISSUE_DOC] = Field(
+        default_factory=dict,
+        description="Best value per issue (required for each issue with a weight > 0).",
+        examples=[{"duration": 1, "new_category": True}],
+    )
+    reservation: Annotated[dict[str, IssueValue], _ISSUE_DOC] = Field(
+        default_factory=dict, description="Worst acceptable value per issue (optional)."
+    )
+    reservation_value: Unit = Field(
+        default=0.0, description="Utility of no deal, 0-1.", examples=[0.35]
+    )
+    outside_option: OutsideOption | None = Field(
+        default=None, description="What no deal means for the party."
+    )
+
+    @field_validator("weights")
+    @classmethod
+    def _weights(cls, value: dict[str, float]) -> dict[str, float]:
+        negative = [k for k, w in value.items() if w < 0]
+        if negative:
+            raise check_error("negative weight", expected="weights >= 0", found=", ".join(negative))
+        if not sum(value.values()) > 0:
+            raise check_error("weights sum to 0", expected="at least one weight > 0")
+        return value
+
+
+# --------------------------------------------------------------------------- [[deadlines]]
+class Deadline(Sourced):
+    """A dated event that bounds the talks: a meeting, a lapse, a furlough, a vote."""
+
+    id: Id = Field(description="Short unique id.", examples=["round3"])
+    date: Date = Field(description="When.", examples=[dt.date(2019, 11, 19)])
+    kind: Literal["meeting", "lapse", "furlough", "ratification", "other"] = Field(
+        description="meeting, lapse, furlough, ratification or other.", examples=["lapse"]
+    )
+    description: str = Field(default="", description="What happens.")
+
+
+# --------------------------------------------------------------------------- [indices]
+IndexPercent = Annotated[
+    Decimal, BeforeValidator(_number_only), Field(ge=Decimal(-100), le=Decimal(1000))
+]
+
+
+class IndexSeries(Sourced):
+    """A yearly percent-change series for escalation rules (adds to or overrides a built-in one).
+
+    Behaves as a read-only mapping ``{year: percent}`` (``series[2021]``, ``dict(series)``).
+    """
+
+    description: str = Field(default="", description="What the series measures.")
+    unit: Literal["percent"] = Field(default="percent", description='Always "percent".')
+    values: Annotated[dict[Year, IndexPercent], TypeDoc("table: year → percent")] = Field(
+        min_length=1, description="Percent change per year.", examples=[{"2021": 5.4, "2022": 6.1}]
+    )
+
+    def keys(self) -> Any:
+        return self.values.keys()
+
+    def items(self) -> Any:
+        return self.values.items()
+
+    def __getitem__(self, year: int) -> Decimal:
+        return self.values[year]
+
+    def __contains__(self, year: object) -> bool:
+        return year in self.values
+
+
+# --------------------------------------------------------------------------- [ledger]
+class LedgerSpec(Strict):
+    """Defaults for the ledger: price base year, currencies, which schedules to compare."""
+
+    base_year: Year | None = Field(
+        default=None,
+        description="Prices of the real column (default: first year).",
+        examples=[2019],
+    )
+    currencies: list[Currency] = Field(
+        default_factory=lambda: ["KRW", "USD", "JPY"],
+        min_length=1,
+        description="Currency columns.",
+        examples=[["KRW", "USD"]],
+    )
+    compare: list[Id] = Field(
+        default_factory=list,
+        description='Schedule ids to compare (or "agreement").',
+        examples=[["us_demand", "rok_offer"]],
+    )
+
+    @field_validator("currencies")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise check_error("currencies repeat", expected="each currency once")
+        return value
+
+
+# --------------------------------------------------------------------------- the scenario
+class Scenario(Strict):
+    """A negotiation as it stood on one date: who, over what, wanting what, by when.
+
+    Required sections: ``[meta]``, ``[parties]``, ``[issues]``, ``[agreement]``.
+    """
+
+    meta: Meta = Field(description="Title, id, date and currency of the scenario.")
+    sources: dict[Id, Source] = Field(
+        default_factory=dict, description="Publications cited by id from any `source` list."
+    )
+    parties: dict[Id, Party] = Field(
+        min_length=2, description="Exactly one sending and one host party, by id."
+    )
+    issues: dict[Id, Issue] = Field(min_length=1, description="What is negotiated, by id.")
+    preferences: dict[Id, Preference] = Field(
+        default_factory=dict, description="Per party id: how it values outcomes."
+    )
+    agreement: AgreementSpec = Field(description="The template of the deal under negotiation.")
+    schedules: dict[Id, AgreementSpec] = Field(
+        default_factory=dict,
+        description="Named variants of the agreement (offers, demands): each states only what "
+        "differs from [agreement] and is merged over it.",
+    )
+    deadlines: list[Deadline] = Field(
+        default_factory=list, description="Dated events bounding the talks ([[deadlines]])."
+    )
+    indices: dict[Id, IndexSeries] = Field(
+        default_factory=dict,
+        description="Yearly index series for escalation rules; a built-in name extends and "
+        "overrides the bundled series year by year.",
+    )
+    ledger: LedgerSpec = Field(
+        default_factory=LedgerSpec, description="Ledger defaults (base year, currencies)."
+    )
+
+    _source_path: Path | None = PrivateAttr(default=None)
+    _content_hash: str | None = PrivateAttr(default=None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _merge_schedules(cls, data: Any, handler: Any) -> Scenario:
+        if not isinstance(data, dict):
+            return handler(data)  # type: ignore[no-any-return]
+        scenario: Scenario = handler(merge_schedules(data))
+        scenario._content_hash = content_hash(data)
+        return scenario
+
+    @model_validator(mode="after")
+    def _cross_check(self) -> Scenario:
+        raise_findings("Scenario", run_checks(self))
+        return self
+
+    # -- what the rest of the package uses -------------------------------------------------
+    @property
+    def source_path(self) -> Path | None:
+        """The file the scenario was loaded from (``None`` when built in Python or from text)."""
+        return self._source_path
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 of the canonical raw content (see :mod:`burdenshare.scenario.raw`)."""
+        if self._content_hash is None:
+            self._content_hash = content_hash(self.model_dump(mode="json"))
+        return self._content_hash
+
+    def indices_map(self) -> dict[str, dict[int, Decimal]]:
+        """The ``[indices]`` series as plain ``{name: {year: percent}}`` mappings."""
+        return {name: dict(series.values) for name, series in self.indices.items()}
+
+    def agreements(self) -> dict[str, AgreementSpec]:
+        """The template as ``"agreement"`` followed by every merged schedule."""
+        return {"agreement": self.agreement, **self.schedules}
+
+    def party_id(self, role: Literal["sending", "host"]) -> str:
+        """Id of the party with ``role``."""
+        return next(pid for pid, party in self.parties.items() if party.role == role)
+
+    def iter_issue_values(self) -> Iterator[tuple[tuple[str | int, ...], str, object]]:
+        """Every (path, issue id, value) stated in preferences and ratifier members."""
+        for pid, pref in self.preferences.items():
+            for table in ("ideal", "reservation"):
+                for iid, value in getattr(pref, table).items():
+                    yield ("preferences", pid, table, iid), iid, value
+        for pid, party in self.parties.items():
+            for i, member in enumerate(party.ratifier.members):
+                for iid, value in member.ideal.items():
+                    yield ("parties", pid, "ratifier", "members", i, "ideal", iid), iid, value

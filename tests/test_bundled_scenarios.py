@@ -1,0 +1,190 @@
+"""The bundled scenarios: they load, every figure is sourced or flagged, and they say what the
+reference notes say (/work/shared/reference/sma/NOTES.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+import burdenshare
+from burdenshare.agreement.spec import AgreementSpec
+from burdenshare.scenario import (
+    Scenario,
+    bundled_names,
+    bundled_path,
+    load_scenario,
+    load_scenario_text,
+)
+from burdenshare.scenario.checks import walk_models
+from burdenshare.spec_base import Sourced
+
+NAMES = ["sma-2019", "sma-2021-signed"]
+BN = Decimal(10) ** 9
+
+
+@pytest.fixture(scope="module", params=NAMES)
+def scenario(request: pytest.FixtureRequest) -> Scenario:
+    return load_scenario(request.param)
+
+
+def test_bundled_names() -> None:
+    assert bundled_names() == NAMES
+    for name in NAMES:
+        assert bundled_path(name).is_file()
+
+
+def test_loads_by_name_and_path(scenario: Scenario) -> None:
+    path = bundled_path(scenario.meta.id)
+    assert scenario.source_path == path
+    again = load_scenario(path)
+    assert again == scenario and again.content_hash == scenario.content_hash
+    assert burdenshare.load_scenario(scenario.meta.id) == scenario
+
+
+def _numeric(value: Any) -> bool:
+    """True if ``value`` holds a number (directly or in plain containers, not in models)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float | Decimal):
+        return True
+    if isinstance(value, dict):
+        return any(_numeric(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_numeric(v) for v in value if not isinstance(v, BaseModel))
+    return False
+
+
+def _figures(model: BaseModel) -> list[str]:
+    """The fields the file sets explicitly on ``model`` that hold numbers."""
+    return [
+        name
+        for name in model.model_fields_set
+        if name not in Sourced.model_fields and _numeric(getattr(model, name))
+    ]
+
+
+def _unsourced(scenario: Scenario) -> list[tuple[tuple[str | int, ...], list[str]]]:
+    return [
+        (path, _figures(model))
+        for path, model in walk_models(scenario)
+        if isinstance(model, Sourced)
+        and _figures(model)
+        and not model.source
+        and not model.estimate
+    ]
+
+
+def test_every_figure_has_a_source_or_is_an_estimate(scenario: Scenario) -> None:
+    assert _unsourced(scenario) == []
+
+
+def test_the_sourcing_check_catches_a_bare_figure() -> None:
+    text = bundled_path("sma-2019").read_text(encoding="utf-8")
+    share = 'name = "rotational_deployment"\nshare = 0.822\nnew = true\n'
+    assert share in text
+    text = text.replace(
+        'source = ["yonhap-2019-12-18"]\nestimate = true\nnote = "The items', 'note = "'
+    )
+    sc = load_scenario_text(text)
+    assert _unsourced(sc) == [(("schedules", "us_demand", "categories", 3), ["share"])]
+
+
+def test_estimates_explain_themselves(scenario: Scenario) -> None:
+    """An estimate's reasoning is in its note, or (for plain shares) in a comment in the file."""
+    for path, model in walk_models(scenario):
+        if isinstance(model, Sourced) and model.estimate and path[:1] == ("preferences",):
+            assert model.note, path
+
+
+def test_sources_are_cited_and_complete(scenario: Scenario) -> None:
+    cited = {sid for _, m in walk_models(scenario) if isinstance(m, Sourced) for sid in m.source}
+    assert cited == set(scenario.sources)  # every cited id exists; no source goes unused
+    for sid, source in scenario.sources.items():
+        assert source.url.startswith(("http://", "https://")), sid
+        assert source.title and source.date, sid
+
+
+def test_sma_2019_facts() -> None:
+    sc = load_scenario("sma-2019")
+    assert sc.meta.as_of == dt.date(2019, 11, 19)
+    us, rok = sc.parties["us"], sc.parties["rok"]
+    assert (us.role, rok.role) == ("sending", "host")
+    assert us.negotiator.name == "James DeHart" and rok.negotiator.name == "Jeong Eun-bo"
+    assert us.ratifier.kind == "none" and not us.ratifier.consent_required
+    assert us.troops is not None and us.troops.legal_floor == 28_500
+    assert us.troops.current == 28_500
+    assert rok.ratifier.kind == "legislature" and rok.ratifier.consent_required
+    assert rok.ratifier.seats == 300 and rok.ratifier.threshold == "simple_majority"
+    assert {i: x.type for i, x in sc.issues.items()} == {
+        "contribution_2020": "continuous",
+        "duration": "integer",
+        "new_category": "boolean",
+    }
+    # the 10th SMA framework: 1,038.9 bn won, 48/36/16, rounded to 100 million won
+    a = sc.agreement
+    assert (a.currency, a.first_year, a.first_year_total) == ("KRW", 2020, Decimal("1038.9") * BN)
+    assert a.rounding == Decimal(100_000_000)
+    assert [(c.name, c.share) for c in a.categories] == [
+        ("labor", Decimal("0.48")),
+        ("construction", Decimal("0.36")),
+        ("logistics", Decimal("0.16")),
+    ]
+    demand, offer = sc.schedules["us_demand"], sc.schedules["rok_offer"]
+    assert (demand.currency, demand.first_year_total) == ("USD", Decimal(5_000_000_000))
+    assert [c.name for c in demand.categories if c.new] == ["rotational_deployment"]
+    assert demand.first_year == 2020 and demand.duration == 1  # inherited from the template
+    assert offer.currency == "KRW" and offer.first_year_total == Decimal("1115.8") * BN
+    assert offer.categories == a.categories  # inherited
+    assert sc.preferences["us"].ideal["new_category"] is True
+    assert sc.preferences["rok"].ideal["new_category"] is False
+    dates = {d.id: (d.date, d.kind) for d in sc.deadlines}
+    assert dates["round1"] == (dt.date(2019, 9, 24), "meeting")
+    assert dates["round2"] == (dt.date(2019, 10, 23), "meeting")
+    assert dates["round3"] == (dt.date(2019, 11, 18), "meeting")
+    assert dates["lapse"] == (dt.date(2019, 12, 31), "lapse")
+    assert dates["furlough"] == (dt.date(2020, 4, 1), "furlough")
+    assert sc.ledger.compare == ["us_demand", "rok_offer"]
+
+
+def test_sma_2021_signed_reproduces_the_published_amounts() -> None:
+    sc = load_scenario("sma-2021-signed")
+    spec = sc.agreement
+    assert (spec.first_year, spec.duration, spec.last_year) == (2020, 6, 2025)
+    esc = spec.escalation
+    assert esc.kind == "index" and esc.index == "rok_defense_budget" and esc.lag == 1
+    assert esc.cap_percent is None and esc.year_percent == {2021: Decimal("13.9")}
+    totals = spec.schedule(sc.indices_map()).totals
+    published = {2020: "1038.9", 2021: "1183.3", 2022: "1247.2", 2025: "1402.8"}  # [V]
+    for year, amount in published.items():
+        assert totals[year] == Decimal(amount) * BN, year
+    assert totals[2023] == Decimal("1289.6") * BN and totals[2024] == Decimal("1346.3") * BN  # [D]
+
+
+def test_sma_2021_schedules_merge_as_documented() -> None:
+    sc = load_scenario("sma-2021-signed")
+    old = sc.schedules["old_cpi_rule"]
+    assert isinstance(old, AgreementSpec)
+    assert old.escalation.index == "rok_cpi" and old.escalation.lag == 2
+    assert old.escalation.cap_percent == Decimal(4)
+    assert old.escalation.year_percent == {}  # cleared by `year_percent = {}`
+    plan = sc.schedules["budget_plan"]
+    assert plan.escalation.index == "rok_defense_budget_plan"
+    assert plan.escalation.year_percent == {2021: Decimal("13.9")}  # inherited
+    assert sc.indices_map()["rok_defense_budget_plan"][2022] == Decimal("6.1")
+    totals = plan.schedule(sc.indices_map()).totals
+    assert totals[2023] == Decimal("1323.3") * BN  # 1,247.2 x 1.061
+
+
+def test_bundled_scenarios_pass_the_cli() -> None:
+    from typer.testing import CliRunner
+
+    from burdenshare.cli import app
+
+    paths = [str(bundled_path(n)) for n in NAMES]
+    result = CliRunner().invoke(app, ["validate", *paths])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [f"ok: {p}" for p in paths]
