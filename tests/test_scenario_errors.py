@@ -210,10 +210,35 @@ def test_missing_paths_and_names(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
-def test_unreadable_file(tmp_path: Path) -> None:
+def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "secret.toml"
     path.write_text("[meta]\n")
     path.chmod(0)
+    if os.geteuid() == 0:  # root reads any file: make the read fail as it would for a user
+        real_read = Path.read_bytes
+
+        def denied(self: Path) -> bytes:
+            if self.name == "secret.toml":
+                raise PermissionError(13, "Permission denied", str(self))
+            return real_read(self)
+
+        monkeypatch.setattr(Path, "read_bytes", denied)
     result = CliRunner().invoke(app, ["validate", str(path)])
     assert result.exit_code == 2 and "permission denied" in result.stderr
+
+
+def test_validate_computes_schedules() -> None:
+    """A valid file whose escalation needs index years the data lack is reported by validate,
+    one line per missing year, located at the agreement or schedule."""
+    path = Path(__file__).parent / "data" / "incomputable" / "index_year_missing.toml"
+    load_scenario(path)  # the schema itself is fine
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert all(line.startswith(display_path(path) + ": ") for line in lines)
+    assert (
+        f"{display_path(path)}: agreement.escalation.index: index 'rok_defense_budget' has no "
+        "value for 2027, needed for 2028 (lag 1)" in result.stderr
+    )
+    assert any(line.split(": ")[1] == "schedules.old_cpi_rule.escalation.index" for line in lines)
+    assert "Traceback" not in result.output

@@ -130,12 +130,10 @@ scalars = st.one_of(
 )
 values = st.recursive(
     scalars,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=5)
-    ),
-    max_leaves=25,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(keys, inner, max_size=4)),
+    max_leaves=8,
 )
-documents = st.dictionaries(keys, values, max_size=8)
+documents = st.dictionaries(keys, values, max_size=6)
 
 
 @fuzz(2_000)
@@ -279,6 +277,6 @@ def test_pathological_inputs() -> None:
         b"\xff\xfe" + "[meta]".encode("utf-16-le"),
         "\ufeff\ufeff[meta]\n",
         "[agreement]\nfirst_year_total = " + "9" * 4000 + "\n",
-        "[agreement]\nescalation = { kind = \"index\", cap_percent = 1e308, floor_percent = -1e308 }",
+        '[agreement]\nescalation = { kind = "index", cap_percent = 1e308, floor_percent = -1e308 }',
     ]:
         check(content)

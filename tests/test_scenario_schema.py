@@ -392,3 +392,41 @@ def _models(tp: Any) -> list[type]:
         else:
             stack.extend(typing.get_args(t))
     return found
+
+
+def test_round_trips_through_python_and_json() -> None:
+    for name in ["sma-2019", "sma-2021-signed"]:
+        sc = load_scenario(name)
+        assert Scenario.model_validate(sc.model_dump()) == sc
+        assert Scenario.model_validate_json(sc.model_dump_json()) == sc
+    assert load_scenario("sma-2019") != load_scenario("sma-2021-signed")
+
+
+def test_safety_net_reports_a_broken_validator(monkeypatch: pytest.MonkeyPatch) -> None:
+    from burdenshare.scenario import checks
+
+    def broken(_: Scenario) -> list[Any]:
+        raise TypeError("a bug in a check")
+
+    monkeypatch.setattr(checks, "CHECKS", [*checks.CHECKS, broken])
+    assert problems(EXAMPLE) == ["x.toml: internal validation error: TypeError: a bug in a check"]
+
+
+def test_docs_python_snippet_runs() -> None:
+    (block,) = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S)
+    namespace: dict[str, Any] = {}
+    exec(compile(block, str(DOC), "exec"), namespace)
+    assert namespace["scenario"].meta.id == "sma-2019"
+
+
+def test_docs_error_examples_are_what_validate_prints() -> None:
+    section = DOC.read_text(encoding="utf-8").split("## Errors", 1)[1]
+    block = re.search(r"For example.*?```text\n(.*?)```", section, re.S)
+    assert block
+    lines = block.group(1).splitlines()
+    assert len(lines) >= 5
+    for line in lines:
+        name = line.split(":", 1)[0]
+        with pytest.raises(ScenarioError) as info:
+            load_scenario_text((BAD / name).read_bytes(), name)
+        assert line in [str(p) for p in info.value.problems], line

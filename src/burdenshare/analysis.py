@@ -10,14 +10,15 @@ and a report section each.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import pandas as pd
 
 from burdenshare import data as bundled
-from burdenshare.agreement import BUILTIN_INDICES, compare, ledger, price_ratio
+from burdenshare.agreement import BUILTIN_INDICES, compare, ledger, price_ratio, schedule
 from burdenshare.agreement.ledger import fx_rate
+from burdenshare.errors import DataError, Problem, display_path
 from burdenshare.scenario import Scenario
 
 #: CPI change assumed for years the data do not cover yet (the Bank of Korea's 2 % target);
@@ -75,6 +76,24 @@ def effective_indices(scenario: Scenario) -> dict[str, dict[int, Decimal]]:
     for name, series in scenario.indices_map().items():
         indices[name] = {**indices.get(name, {}), **series}
     return indices
+
+
+def schedule_problems(scenario: Scenario) -> list[Problem]:
+    """Problems that only show when the schedules are computed (an index year without data),
+    located at the agreement or schedule that has them."""
+    indices = effective_indices(scenario)
+    problems: list[Problem] = []
+    file = display_path(scenario.source_path) if scenario.source_path else None
+    for sid, spec in scenario.agreements().items():
+        prefix = "agreement" if sid == "agreement" else f"schedules.{sid}"
+        try:
+            schedule(spec, indices)
+        except DataError as exc:
+            problems += [
+                replace(p, file=file, path=f"{prefix}.{p.path}" if p.path else prefix)
+                for p in exc.problems
+            ]
+    return problems
 
 
 def scenario_ledgers(

@@ -21,8 +21,7 @@ from burdenshare.errors import BurdenshareError
 app = typer.Typer(
     name="burdenshare",
     help=(
-        "Simulate, analyse and forecast alliance cost-sharing negotiations"
-        " (US-ROK SMA, Japan HNS)."
+        "Simulate, analyse and forecast alliance cost-sharing negotiations (US-ROK SMA, Japan HNS)."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -43,8 +42,9 @@ def user_errors(func: F) -> F:
             return func(*args, **kwargs)
         except BurdenshareError as exc:
             for problem in exc.problems:
-                err_console.print(f"[bold red]error:[/] {problem}", markup=True, highlight=False,
-                                  soft_wrap=True)
+                err_console.print(
+                    f"[bold red]error:[/] {problem}", markup=True, highlight=False, soft_wrap=True
+                )
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
@@ -354,16 +354,20 @@ def validate(
 
       burdenshare validate my-scenario.toml sma-2019
     """
+    from burdenshare.analysis import schedule_problems
     from burdenshare.scenario import load_scenario
 
     bad = False
     for name in files:
         try:
-            load_scenario(name)
+            # Computing the schedules also catches index years the data lack.
+            problems = schedule_problems(load_scenario(name))
         except BurdenshareError as exc:
+            problems = exc.problems
+        for problem in problems:
+            typer.echo(str(problem), err=True)
+        if problems:
             bad = True
-            for problem in exc.problems:
-                typer.echo(str(problem), err=True)
         else:
             typer.echo(f"ok: {name}")
     if bad:

@@ -96,10 +96,34 @@ def _numbers(value: Any) -> Any:
     return value
 
 
-def _example(field: FieldInfo, type_text: str) -> str:
-    if not field.examples:
-        return ""
-    example = field.examples[0]
+#: Examples for fields of models outside this package that have none of their own.
+_FALLBACK_EXAMPLES: dict[tuple[str, str], Any] = {
+    ("Sourced", "estimate"): True,
+    ("Sourced", "note"): "Share assumed equal to the 2019 split.",
+    ("AgreementSpec", "categories"): [{"name": "labor", "share": "0.48"}],
+    ("AgreementSpec", "escalation"): {"kind": "fixed", "percent": "4"},
+    ("AgreementSpec", "troops"): 28_500,
+    ("Category", "amount"): "500500000000",
+    ("Category", "description"): "Wages of Korean employees of USFK.",
+    ("Category", "new"): True,
+    ("NoEscalation", "kind"): "none",
+    ("FixedEscalation", "kind"): "fixed",
+    ("IndexEscalation", "kind"): "index",
+    ("IndexEscalation", "floor_percent"): "0",
+    ("IndexEscalation", "assumed_percent"): "2",
+    ("_EscalationBase", "year_amounts"): {"2022": "1247200000000"},
+}
+
+
+def _example(model: type[BaseModel], name: str, field: FieldInfo, type_text: str) -> str:
+    if field.examples:
+        example = field.examples[0]
+    else:
+        owners = [model.__name__] + [b.__name__ for b in model.__mro__[1:]]
+        keys = [(owner, name) for owner in owners if (owner, name) in _FALLBACK_EXAMPLES]
+        if not keys:
+            return ""
+        example = _FALLBACK_EXAMPLES[keys[0]]
     if "text" not in type_text:
         example = _numbers(example)
     return f"`{toml_value(example, limit=None)}`"
@@ -170,7 +194,7 @@ class _Reference:
                         type_text,
                         _default(field),
                         field.description or _FALLBACK.get((model.__name__, name), ""),
-                        _example(field, type_text),
+                        _example(model, name, field, type_text),
                     )
                 )
                 + " |"
@@ -238,7 +262,7 @@ def schema_reference(root: type[BaseModel] | None = None) -> str:
                     type_text,
                     _default(field),
                     field.description or "",
-                    _example(field, type_text),
+                    _example(Sourced, name, field, type_text),
                 )
             )
             + " |"

@@ -34,7 +34,6 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic import Strict as StrictMark
 from pydantic_core import PydanticCustomError
 
 from burdenshare.agreement.spec import AgreementSpec, Year
@@ -77,8 +76,13 @@ class TypeDoc:
     text: str
 
 
-def _number_only(value: Any) -> Any:
-    """Refuse text and booleans where a number is wanted ("5" is a string in TOML)."""
+def _number_only(value: Any, info: ValidationInfo) -> Any:
+    """Refuse text and booleans where a number is wanted ("5" is a string in TOML).
+
+    JSON input may carry decimals as text (that is how pydantic dumps them), so there text passes.
+    """
+    if info.mode == "json" and isinstance(value, str):
+        return value
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise PydanticCustomError("number_type", "Input should be a number")
     return value
@@ -88,8 +92,22 @@ def _number_only(value: Any) -> Any:
 Number = Annotated[float, BeforeValidator(_number_only), Field(allow_inf_nan=False)]
 #: A finite number in [0, 1].
 Unit = Annotated[float, BeforeValidator(_number_only), Field(ge=0, le=1, allow_inf_nan=False)]
+
+
+def _date_only(value: Any, info: ValidationInfo) -> Any:
+    """A TOML date only: text ("2019-11-19" in quotes) and date-times are mistakes.
+
+    JSON input carries dates as ISO text (that is how pydantic dumps them), so there text passes.
+    """
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if info.mode == "json" and isinstance(value, str):
+        return value
+    raise PydanticCustomError("date_type", "Input should be a valid date")
+
+
 #: A TOML date (``2019-11-19``, unquoted).
-Date = Annotated[dt.date, StrictMark()]
+Date = Annotated[dt.date, BeforeValidator(_date_only)]
 
 _ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -141,11 +159,16 @@ def _http_url(value: str) -> str:
 _PARTIAL_DATE = re.compile(r"^(\d{4}(-(0[1-9]|1[0-2]))?|n\.d\.)$")
 
 
-def _publication_date(value: Any) -> dt.date | str:
+def _publication_date(value: Any, info: ValidationInfo) -> dt.date | str:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     if isinstance(value, str) and _PARTIAL_DATE.match(value):
         return value
+    if info.mode == "json" and isinstance(value, str):  # a dumped date
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
     raise PydanticCustomError(
         "publication_date",
         "Input should be a date",
@@ -228,7 +251,11 @@ class Meta(Strict):
     base_currency: Currency = Field(
         default="KRW", description="Currency of the analysis: KRW, USD or JPY.", examples=["KRW"]
     )
-    description: str = Field(default="", description="A paragraph on the situation.")
+    description: str = Field(
+        default="",
+        description="A paragraph on the situation.",
+        examples=["The US asks about $5 bn a year; Seoul insists on the existing framework."],
+    )
 
 
 # --------------------------------------------------------------------------- [sources]
@@ -247,8 +274,14 @@ class Source(Strict):
         '"n.d." for undated pages (reference works, data tables).',
         examples=[dt.date(2019, 11, 19)],
     )
-    accessed: Date | None = Field(default=None, description="When it was last checked.")
-    note: str = Field(default="", description="What the source supports; caveats.")
+    accessed: Date | None = Field(
+        default=None, description="When it was last checked.", examples=[dt.date(2025, 12, 1)]
+    )
+    note: str = Field(
+        default="",
+        description="What the source supports; caveats.",
+        examples=["States the ~$5 bn demand."],
+    )
 
 
 # --------------------------------------------------------------------------- [parties]
@@ -265,12 +298,21 @@ class Member(Strict):
     name: str = Field(min_length=1, description="Bloc name.", examples=["Democratic Party"])
     seats: StrictInt = Field(ge=1, description="Seats held.", examples=[129])
     ideal: Annotated[dict[str, IssueValue], _ISSUE_DOC] = Field(
-        default_factory=dict, description="The bloc's preferred value per issue."
+        default_factory=dict,
+        description="The bloc's preferred value per issue.",
+        examples=[{"contribution_2020": 1_100_000_000_000}],
     )
     tolerance: Number | None = Field(
-        default=None, ge=0, description="How far from its ideal the bloc still votes yes."
+        default=None,
+        ge=0,
+        description="How far from its ideal the bloc still votes yes.",
+        examples=[0.1],
     )
-    position: str = Field(default="", description="Stance in words.")
+    position: str = Field(
+        default="",
+        description="Stance in words.",
+        examples=["governing party; backs the government's line"],
+    )
 
 
 class Ratifier(Sourced):
@@ -282,20 +324,27 @@ class Ratifier(Sourced):
     )
     name: str = Field(default="", description="Name of the body.", examples=["National Assembly"])
     consent_required: StrictBool = Field(
-        default=False, description="True when the deal cannot take effect without consent."
+        default=False,
+        description="True when the deal cannot take effect without consent.",
+        examples=[True],
     )
     threshold: Threshold = Field(
         default="simple_majority",
         description="Votes needed: simple_majority, two_thirds or a fraction of seats.",
+        examples=["simple_majority"],
     )
     seats: StrictInt | None = Field(
         default=None, ge=1, description="Seats (required for a legislature).", examples=[300]
     )
     members: list[Member] = Field(
-        default_factory=list, description="Blocs of the legislature (optional)."
+        default_factory=list,
+        description="Blocs of the legislature (optional).",
+        examples=[[{"name": "Democratic Party", "seats": 129}]],
     )
     veto_players: list[Annotated[str, Field(min_length=1)]] = Field(
-        default_factory=list, description="Names of the veto players (kind veto_players)."
+        default_factory=list,
+        description="Names of the veto players (kind veto_players).",
+        examples=[["President", "Senate"]],
     )
 
     @model_validator(mode="after")
@@ -381,12 +430,20 @@ class Party(Strict):
     role: Literal["sending", "host"] = Field(
         description="sending (stations troops) or host.", examples=["sending"]
     )
-    negotiator: Negotiator = Field(description="Chief negotiator.")
+    negotiator: Negotiator = Field(
+        description="Chief negotiator.",
+        examples=[{"name": "James DeHart", "source": ["usembassy-2019-11-19"]}],
+    )
     ratifier: Ratifier = Field(
         default_factory=lambda: Ratifier(kind="none"),
         description="Domestic approval step (default: none).",
+        examples=[{"kind": "none"}],
     )
-    troops: Troops | None = Field(default=None, description="Sending party only.")
+    troops: Troops | None = Field(
+        default=None,
+        description="Sending party only.",
+        examples=[{"current": 28_500, "legal_floor": 28_500}],
+    )
 
     @model_validator(mode="after")
     def _troops_for_sender(self) -> Party:
@@ -407,7 +464,11 @@ class Party(Strict):
 
 # --------------------------------------------------------------------------- [issues]
 class _IssueBase(Sourced):
-    description: str = Field(default="", description="What is being decided.")
+    description: str = Field(
+        default="",
+        description="What is being decided.",
+        examples=["ROK contribution for 2020, in won."],
+    )
 
     def check_value(self, value: object) -> str | None:
         """``None`` when ``value`` lies in the issue's domain, else the expected domain."""
@@ -421,12 +482,15 @@ class _IssueBase(Sourced):
 class ContinuousIssue(_IssueBase):
     """A quantity on a continuous scale (an amount of money)."""
 
-    type: Literal["continuous"] = Field(description='"continuous".')
+    type: Literal["continuous"] = Field(description='"continuous".', examples=["continuous"])
     min: Number = Field(description="Lowest value considered.", examples=[900_000_000_000])
     max: Number = Field(description="Highest value considered.", examples=[6_000_000_000_000])
     unit: str = Field(default="", description="Unit of min, max and values.", examples=["KRW"])
     step: Number | None = Field(
-        default=None, gt=0, description="Grid step for discrete analyses (optional)."
+        default=None,
+        gt=0,
+        description="Grid step for discrete analyses (optional).",
+        examples=[100_000_000],
     )
 
     @field_validator("max")
@@ -468,7 +532,7 @@ class ContinuousIssue(_IssueBase):
 class IntegerIssue(_IssueBase):
     """A whole number (a duration in years)."""
 
-    type: Literal["integer"] = Field(description='"integer".')
+    type: Literal["integer"] = Field(description='"integer".', examples=["integer"])
     min: StrictInt = Field(description="Lowest value.", examples=[1])
     max: StrictInt = Field(description="Highest value.", examples=[6])
     unit: str = Field(default="", description="Unit.", examples=["years"])
@@ -497,7 +561,7 @@ class IntegerIssue(_IssueBase):
 class CategoricalIssue(_IssueBase):
     """One of a list of named options."""
 
-    type: Literal["categorical"] = Field(description='"categorical".')
+    type: Literal["categorical"] = Field(description='"categorical".', examples=["categorical"])
     values: list[Annotated[str, Field(min_length=1)]] = Field(
         min_length=2,
         description="The options (at least two, distinct).",
@@ -526,7 +590,7 @@ class CategoricalIssue(_IssueBase):
 class BooleanIssue(_IssueBase):
     """Yes or no (is a new cost category accepted?)."""
 
-    type: Literal["boolean"] = Field(description='"boolean".')
+    type: Literal["boolean"] = Field(description='"boolean".', examples=["boolean"])
 
     def check_value(self, value: object) -> str | None:
         return None if isinstance(value, bool) else "true or false"
@@ -568,13 +632,17 @@ class Preference(Sourced):
         examples=[{"duration": 1, "new_category": True}],
     )
     reservation: Annotated[dict[str, IssueValue], _ISSUE_DOC] = Field(
-        default_factory=dict, description="Worst acceptable value per issue (optional)."
+        default_factory=dict,
+        description="Worst acceptable value per issue (optional).",
+        examples=[{"contribution_2020": 1_174_000_000_000, "new_category": False}],
     )
     reservation_value: Unit = Field(
         default=0.0, description="Utility of no deal, 0-1.", examples=[0.35]
     )
     outside_option: OutsideOption | None = Field(
-        default=None, description="What no deal means for the party."
+        default=None,
+        description="What no deal means for the party.",
+        examples=[{"description": "the agreement lapses", "utility": 0.35}],
     )
 
     @field_validator("weights")
@@ -597,7 +665,9 @@ class Deadline(Sourced):
     kind: Literal["meeting", "lapse", "furlough", "ratification", "other"] = Field(
         description="meeting, lapse, furlough, ratification or other.", examples=["lapse"]
     )
-    description: str = Field(default="", description="What happens.")
+    description: str = Field(
+        default="", description="What happens.", examples=["The 10th SMA expires."]
+    )
 
 
 # --------------------------------------------------------------------------- [indices]
@@ -612,8 +682,14 @@ class IndexSeries(Sourced):
     Behaves as a read-only mapping ``{year: percent}`` (``series[2021]``, ``dict(series)``).
     """
 
-    description: str = Field(default="", description="What the series measures.")
-    unit: Literal["percent"] = Field(default="percent", description='Always "percent".')
+    description: str = Field(
+        default="",
+        description="What the series measures.",
+        examples=["ROK defence budget growth, planned."],
+    )
+    unit: Literal["percent"] = Field(
+        default="percent", description='Always "percent".', examples=["percent"]
+    )
     values: Annotated[dict[Year, IndexPercent], TypeDoc("table: year → percent")] = Field(
         min_length=1, description="Percent change per year.", examples=[{"2021": 5.4, "2022": 6.1}]
     )
@@ -712,6 +788,14 @@ class Scenario(Strict):
     def _cross_check(self) -> Scenario:
         raise_findings("Scenario", run_checks(self))
         return self
+
+    def __eq__(self, other: object) -> bool:
+        """Equal content (the file it came from and the raw-content hash do not count)."""
+        if not isinstance(other, Scenario):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in type(self).model_fields)
+
+    __hash__ = None  # type: ignore[assignment]  # tables inside: not hashable
 
     # -- what the rest of the package uses -------------------------------------------------
     @property

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -83,7 +83,6 @@ class _Entry:
     error: Mapping[str, Any]
     is_key: bool = False
     union_at: tuple[Key, ...] | None = None  # path where a union member name was dropped
-    expected_alts: list[str] = field(default_factory=list)
 
 
 def _lookup(data: Any, key: Key) -> tuple[bool, Any]:
