@@ -1,5 +1,14 @@
-"""burdenshare: simulate, analyse and forecast alliance cost-sharing negotiations."""
+"""burdenshare: simulate, analyse and forecast alliance cost-sharing negotiations.
 
+The top-level names are imported on first use, so ``import burdenshare`` stays light:
+
+- ``burdenshare.load_scenario(path_or_name)`` → :class:`burdenshare.scenario.Scenario`
+- ``burdenshare.analyze(scenario, seed=0)`` → :class:`burdenshare.analysis.AnalysisResults`
+- ``burdenshare.Agreement`` (``Agreement(...).schedule()``), ``burdenshare.ledger``
+- ``burdenshare.data`` (the bundled, sourced datasets)
+"""
+
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 
 try:
@@ -7,11 +16,23 @@ try:
 except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0+unknown"
 
+_LAZY = {
+    "load_scenario": ("burdenshare.scenario", "load_scenario"),
+    "analyze": ("burdenshare.analysis", "analyze"),
+    "Agreement": ("burdenshare.agreement", "Agreement"),
+    "ledger": ("burdenshare.agreement", "ledger"),
+    "compare": ("burdenshare.agreement", "compare"),
+    "build_report": ("burdenshare.report", "build_report"),
+}
+_SUBMODULES = {"data", "scenario", "agreement", "analysis", "report", "store"}
+
+__all__ = ["__version__", *_LAZY, *sorted(_SUBMODULES)]
+
 
 def __getattr__(name: str) -> object:
-    """``burdenshare.load_scenario``, imported on first use (keeps ``import burdenshare`` light)."""
-    if name == "load_scenario":
-        from burdenshare.scenario import load_scenario
-
-        return load_scenario
+    if name in _LAZY:
+        module, attr = _LAZY[name]
+        return getattr(import_module(module), attr)
+    if name in _SUBMODULES:
+        return import_module(f"burdenshare.{name}")
     raise AttributeError(f"module 'burdenshare' has no attribute {name!r}")

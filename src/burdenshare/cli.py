@@ -429,3 +429,127 @@ def analyze_cmd(
     run_id = write_run(db_path, record, results.tables())
     console.print(f"[green]report[/]  {report_path}")
     console.print(f"[green]results[/] {db_path} (run {run_id})")
+
+
+def _agreement_ref(ref: str) -> tuple[Any, Any, str]:
+    """'SCENARIO[:SCHEDULE]' → (scenario, agreement spec, label)."""
+    import re
+
+    from burdenshare.errors import Problem, ScenarioError
+    from burdenshare.scenario import load_scenario
+
+    source, sid = ref, "agreement"
+    match = re.fullmatch(r"(.+):([A-Za-z0-9_-]+)", ref)
+    if match and not Path(ref).exists():
+        source, sid = match.groups()
+    scenario = load_scenario(source)
+    specs = scenario.agreements()
+    if sid not in specs:
+        raise ScenarioError(
+            [
+                Problem(
+                    f"no schedule '{sid}' in {source}",
+                    path="schedules",
+                    expected="one of " + ", ".join(specs),
+                    found=sid,
+                )
+            ]
+        )
+    return scenario, specs[sid], f"{scenario.meta.id}:{sid}"
+
+
+@app.command("compare")
+@user_errors
+def compare_cmd(
+    a: str = typer.Argument(..., metavar="A", help="SCENARIO[:SCHEDULE] (default: its agreement)."),
+    b: str = typer.Argument(..., metavar="B", help="SCENARIO[:SCHEDULE] to compare with A."),
+    currency: str = typer.Option("USD", "--currency", "-c", help="Common currency."),
+    plot: Path = typer.Option(  # noqa: B008
+        None, "--plot", help="Also write the comparison as an SVG figure.", show_default=False
+    ),
+    as_csv: bool = typer.Option(False, "--csv", help="Print CSV."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON records."),
+) -> None:
+    """Compare two agreements year by year in one currency: amounts, difference, ratio.
+
+    A and B name a scenario (file or bundled name) and optionally one of its schedules.
+
+    Examples:
+
+      burdenshare compare sma-2019:us_demand sma-2021-signed
+
+      burdenshare compare sma-2019:us_demand sma-2019:rok_offer --currency KRW --csv
+
+      burdenshare compare sma-2019:us_demand sma-2021-signed --plot demand-vs-signed.svg
+    """
+
+    from burdenshare.agreement import compare
+    from burdenshare.analysis import effective_indices
+    from burdenshare.errors import DataError, Problem
+    from burdenshare.money import CURRENCIES, format_amount
+
+    if as_csv and as_json:
+        raise DataError([Problem("choose one output format", expected="--csv or --json")])
+    currency = currency.upper()
+    if currency not in CURRENCIES:
+        raise DataError(
+            [
+                Problem(
+                    "unknown currency",
+                    path="--currency",
+                    expected=", ".join(CURRENCIES),
+                    found=currency,
+                )
+            ]
+        )
+    sc_a, spec_a, label_a = _agreement_ref(a)
+    sc_b, spec_b, label_b = _agreement_ref(b)
+    indices = effective_indices(sc_a)
+    for name, series in effective_indices(sc_b).items():
+        if name in indices and indices[name] != series:
+            raise DataError(
+                [
+                    Problem(
+                        f"the two scenarios define index '{name}' differently",
+                        path=f"indices.{name}",
+                        expected="the same series in both",
+                    )
+                ]
+            )
+        indices[name] = series
+    frame = compare(spec_a, spec_b, currency=currency, indices=indices)
+    frame = frame.rename(columns={"a": label_a, "b": label_b})
+    if as_csv:
+        typer.echo(frame.to_csv(index=False), nl=False)
+    elif as_json:
+        typer.echo(frame.to_json(orient="records", double_precision=15, indent=2))
+    else:
+        from rich.table import Table
+
+        table = Table(title=f"{label_a} vs {label_b} ({currency})")
+        for col in ("year", label_a, label_b, "B - A", "B / A", "cumulative B - A"):
+            table.add_column(col, justify="right")
+        for row in frame.itertuples(index=False):
+            year, va, vb, diff, ratio, cum = row
+            table.add_row(
+                str(year),
+                *(format_amount(v, currency) if v == v else "" for v in (va, vb, diff)),
+                f"{ratio:.3f}" if ratio == ratio else "",
+                format_amount(cum, currency),
+            )
+        console.print(table)
+    if plot is not None:
+        from burdenshare.report.figures import yearly_bars
+
+        figure = yearly_bars(
+            {label_a: frame.set_index("year")[label_a], label_b: frame.set_index("year")[label_b]},
+            title=f"{spec_a.name} vs {spec_b.name}",
+            figure_id="compare",
+            caption="",
+            source="burdenshare compare; FX: burdenshare.data fx",
+            unit=f"billion {currency} (yearly average rates)",
+            label_format="{:,.2f} bn",
+        )
+        plot.write_text(figure.svg, encoding="utf-8")
+        if not (as_csv or as_json):
+            console.print(f"[green]plot[/] {plot}")

@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import matplotlib
+import numpy as np
+import pandas as pd
 
 matplotlib.use("Agg")  # never a window; the report embeds figures
 import matplotlib.pyplot as plt
@@ -65,3 +67,46 @@ def to_svg(fig: Figure, *, figure_id: str, caption: str, source: str = "") -> Fi
 def scaled_formatter(scale: float, decimals: int = 0) -> FuncFormatter:
     """Tick labels in units of ``scale`` (1e9 for billions) with thousands separators."""
     return FuncFormatter(lambda v, _pos: f"{v / scale:,.{decimals}f}")
+
+
+def yearly_bars(
+    series: dict[str, pd.Series],
+    *,
+    title: str,
+    figure_id: str,
+    caption: str,
+    source: str,
+    scale: float = 1e9,
+    unit: str = "billion USD",
+    label_format: str = "${:,.2f} bn",
+) -> FigureSVG:
+    """Grouped bars, one group per year and one bar per labelled series ({year: amount})."""
+    years = sorted({int(y) for s in series.values() for y in s.index})
+    width = 0.8 / max(len(series), 1)
+    with new_figure(8, 4.2) as fig:
+        ax = fig.add_subplot()
+        for k, (label, values) in enumerate(series.items()):
+            by_year = values.reindex(years)
+            xs = np.arange(len(years)) + (k - (len(series) - 1) / 2) * width
+            bars = ax.bar(
+                xs,
+                by_year.to_numpy(),
+                width=width * 0.95,
+                color=PALETTE[k % len(PALETTE)],
+                label=label,
+            )
+            if len(years) * len(series) <= 16:  # labels stay legible
+                ax.bar_label(
+                    bars,
+                    labels=[label_format.format(v / scale) if pd.notna(v) else "" for v in by_year],
+                    fontsize=8,
+                    padding=2,
+                )
+        ax.set_xticks(np.arange(len(years)), [str(y) for y in years])
+        ax.yaxis.set_major_formatter(scaled_formatter(scale, 1))
+        ax.set_ylabel(unit)
+        ax.set_xlabel("year")
+        ax.set_title(title)
+        ax.legend(fontsize=8, frameon=False, loc="upper right")
+        ax.margins(y=0.25)
+        return to_svg(fig, figure_id=figure_id, caption=caption, source=source)

@@ -9,7 +9,14 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
 
-from burdenshare.report.figures import PALETTE, FigureSVG, new_figure, scaled_formatter, to_svg
+from burdenshare.report.figures import (
+    PALETTE,
+    FigureSVG,
+    new_figure,
+    scaled_formatter,
+    to_svg,
+    yearly_bars,
+)
 from burdenshare.report.html import table_html
 from burdenshare.report.sections import Section, register_section
 
@@ -80,41 +87,16 @@ def _history_figure(history: pd.DataFrame, base_year: int) -> FigureSVG:
 
 
 def _schedules_figure(results: AnalysisResults, ids: list[str]) -> FigureSVG:
-    frames = {sid: results.ledgers[sid] for sid in ids}
-    years = sorted({int(y) for f in frames.values() for y in f["year"]})
-    width = 0.8 / len(ids)
-    with new_figure(8, 4.2) as fig:
-        ax = fig.add_subplot()
-        for k, (sid, frame) in enumerate(frames.items()):
-            by_year = frame.set_index("year")["nominal_usd"].reindex(years)
-            xs = np.arange(len(years)) + (k - (len(ids) - 1) / 2) * width
-            bars = ax.bar(
-                xs,
-                by_year.to_numpy(),
-                width=width * 0.95,
-                color=PALETTE[k % len(PALETTE)],
-                label=results.scenario.agreements()[sid].name,
-            )
-            ax.bar_label(
-                bars,
-                labels=[f"${v / 1e9:,.2f} bn" if pd.notna(v) else "" for v in by_year],
-                fontsize=8,
-                padding=2,
-            )
-        ax.set_xticks(np.arange(len(years)), [str(y) for y in years])
-        ax.yaxis.set_major_formatter(scaled_formatter(1e9, 1))
-        ax.set_ylabel("billion USD (yearly average rate)")
-        ax.set_xlabel("year")
-        ax.set_title("Demand vs offer: yearly amounts")
-        ax.legend(fontsize=8, frameon=False, loc="upper right")
-        ax.margins(y=0.25)
-        return to_svg(
-            fig,
-            figure_id="schedules",
-            caption="Each schedule of the scenario converted to US dollars at yearly average "
-            "KRW/USD rates (held at the last published rate for later years).",
-            source=f"scenario {results.scenario.meta.id}; FX: burdenshare.data fx",
-        )
+    specs = results.scenario.agreements()
+    return yearly_bars(
+        {specs[sid].name: results.ledgers[sid].set_index("year")["nominal_usd"] for sid in ids},
+        title="Demand vs offer: yearly amounts",
+        figure_id="schedules",
+        caption="Each schedule of the scenario converted to US dollars at yearly average "
+        "KRW/USD rates (held at the last published rate for later years).",
+        source=f"scenario {results.scenario.meta.id}; FX: burdenshare.data fx",
+        unit="billion USD (yearly average rate)",
+    )
 
 
 def _per_troop_figure(results: AnalysisResults, ids: list[str]) -> FigureSVG:
