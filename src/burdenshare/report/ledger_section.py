@@ -90,7 +90,7 @@ def _schedules_figure(results: AnalysisResults, ids: list[str]) -> FigureSVG:
     specs = results.scenario.agreements()
     return yearly_bars(
         {specs[sid].name: results.ledgers[sid].set_index("year")["nominal_usd"] for sid in ids},
-        title="Demand vs offer: yearly amounts",
+        title="Schedules compared: yearly amounts",
         figure_id="schedules",
         caption="Each schedule of the scenario converted to US dollars at yearly average "
         "KRW/USD rates (held at the last published rate for later years).",
