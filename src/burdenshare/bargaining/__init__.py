@@ -1,0 +1,1 @@
+"""Bilateral bargaining: outcomes, utilities, protocols, strategies, ratification, solutions."""

@@ -1,0 +1,699 @@
+"""The batch engine: many negotiations in lock-step as numpy arrays, same outcomes as
+:func:`burdenshare.bargaining.engine.negotiate`.
+
+Threshold strategies (the time-dependent family, walk-out, Nash-seeker) decide from a schedule
+fixed before the talks, so per side the engine precomputes, for every negotiation and round, the
+target utility ``T[b, s]`` and the outcome it would offer ``P[b, s]`` (a searchsorted into the
+side's outcomes sorted by utility, once per batch when the utilities are shared). The round loop
+is then a few gathers and comparisons on the negotiations still running. Schedules come from the
+same functions the reference engine uses (:mod:`...strategies.schedule`), so the floating-point
+values are identical. Rows whose strategies are not vectorised (tit-for-tat, random, your own)
+run through the reference engine, row b with seed ``SeedSequence(seed).spawn(batch)[b]``.
+
+Rows are processed in chunks to bound memory (``[chunk, n_steps]`` arrays per side).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+
+from burdenshare.bargaining import engine
+from burdenshare.bargaining.engine import SIDES
+from burdenshare.bargaining.strategies import schedule
+from burdenshare.bargaining.strategies.base import Reason, Strategy, make_strategy
+from burdenshare.bargaining.strategies.concession import (
+    KIND_NASH,
+    KIND_TIME_DEPENDENT,
+    TimeDependent,
+    WalkOut,
+)
+from burdenshare.errors import BurdenshareError, Problem
+
+KIND_REFERENCE = -1  # not vectorised: run by the reference engine
+
+StrategySpec = str | Strategy
+
+
+@dataclass(frozen=True)
+class StrategyBatch:
+    """One side's strategy for every negotiation, as parameter arrays.
+
+    ``kind``: 0 time-dependent (``e``, ``eps``, optional ``walk_below`` from round
+    ``walk_from``), 1 Nash-seeker (``target`` or −1 to compute it), −1 not vectorised
+    (``objects[object_id[b]]`` runs in the reference engine).
+    """
+
+    kind: np.ndarray
+    e: np.ndarray
+    eps: np.ndarray
+    walk_below: np.ndarray
+    walk_from: np.ndarray
+    target: np.ndarray
+    object_id: np.ndarray
+    objects: tuple[Strategy, ...] = ()
+
+    def __len__(self) -> int:
+        return int(self.kind.shape[0])
+
+    @classmethod
+    def time_dependent(
+        cls,
+        e: ArrayLike,
+        eps: ArrayLike = schedule.NEGMAS_TB_EPS,
+        walk_below: ArrayLike = -math.inf,
+        walk_from: ArrayLike = 0,
+    ) -> StrategyBatch:
+        """Per-negotiation exponents (and tolerances, walk-out rules) without objects: the
+        fast way to build a million different concession strategies."""
+        e = np.asarray(e, dtype=np.float64).reshape(-1)
+        n = e.shape[0]
+        if not (e >= 0).all():
+            raise BurdenshareError(
+                [Problem("exponents must be ≥ 0", path="e", expected="e ≥ 0", found="e < 0")]
+            )
+        return cls(
+            kind=np.full(n, KIND_TIME_DEPENDENT, dtype=np.int8),
+            e=e,
+            eps=np.broadcast_to(np.asarray(eps, dtype=np.float64), (n,)).copy(),
+            walk_below=np.broadcast_to(np.asarray(walk_below, dtype=np.float64), (n,)).copy(),
+            walk_from=np.broadcast_to(np.asarray(walk_from, dtype=np.int64), (n,)).copy(),
+            target=np.full(n, -1, dtype=np.int64),
+            object_id=np.full(n, -1, dtype=np.int64),
+        )
+
+    @classmethod
+    def build(
+        cls, spec: StrategySpec | Sequence[StrategySpec] | StrategyBatch, rows: int
+    ) -> StrategyBatch:
+        """From one strategy (all rows), one per row, or an existing batch (checked)."""
+        if isinstance(spec, StrategyBatch):
+            if len(spec) not in (1, rows):
+                raise _shape_error("strategy batch", rows, len(spec))
+            return spec if len(spec) == rows else spec.take(np.zeros(rows, dtype=np.int64))
+        items = [spec] if isinstance(spec, str | Strategy) else list(spec)
+        if len(items) not in (1, rows):
+            raise _shape_error("strategies", rows, len(items))
+        distinct: dict[object, tuple[int, Strategy]] = {}
+        ids = np.empty(len(items), dtype=np.int64)
+        for i, item in enumerate(items):
+            if not isinstance(item, str | Strategy):
+                raise BurdenshareError(
+                    [Problem("not a strategy", path=f"strategies[{i}]",
+                             expected="a strategy name or Strategy", found=type(item).__name__)]
+                )  # fmt: skip
+            try:
+                key: object = (type(item).__name__, item)
+                hash(key)
+            except TypeError:  # a user strategy with unhashable parameters
+                key = ("id", id(item))
+            if key not in distinct:
+                obj = make_strategy(item) if isinstance(item, str) else item
+                distinct[key] = (len(distinct), obj)
+            ids[i] = distinct[key][0]
+        objects = tuple(obj for _, obj in distinct.values())
+        table = [_params(o) for o in objects]
+
+        def column(name: str, dtype: type) -> np.ndarray:
+            return np.array([t[name] for t in table], dtype=dtype)[ids]
+
+        out = cls(
+            kind=column("kind", np.int8),
+            e=column("e", np.float64),
+            eps=column("eps", np.float64),
+            walk_below=column("walk_below", np.float64),
+            walk_from=column("walk_from", np.int64),
+            target=column("target", np.int64),
+            object_id=ids,
+            objects=objects,
+        )
+        return out if len(items) == rows else out.take(np.zeros(rows, dtype=np.int64))
+
+    def take(self, index: np.ndarray | slice) -> StrategyBatch:
+        return StrategyBatch(
+            **{f.name: getattr(self, f.name)[index] for f in fields(self) if f.name != "objects"},
+            objects=self.objects,
+        )
+
+
+def _params(strategy: Strategy) -> dict[str, float]:
+    p = strategy.batch_params()
+    base = {"kind": KIND_REFERENCE, "e": 1.0, "eps": 0.0, "walk_below": -math.inf,
+            "walk_from": 0, "target": -1}  # fmt: skip
+    return base if p is None else {**base, **p}
+
+
+def _shape_error(what: str, rows: int, found: int) -> BurdenshareError:
+    return BurdenshareError(
+        [Problem(f"{what} do not match the batch size", path=what,
+                 expected=f"1 or {rows}", found=str(found))]
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """Per-negotiation results as arrays (index b = negotiation b).
+
+    ``agreement`` is −1 without a deal; ``ended_by`` is 0 opener, 1 responder, −1 none;
+    ``reason`` holds :class:`Reason` codes; utilities are NaN without a deal.
+    """
+
+    agreement: np.ndarray
+    step: np.ndarray
+    timedout: np.ndarray
+    ended_by: np.ndarray
+    reason: np.ndarray
+    n_offers: np.ndarray
+    n_voided: np.ndarray
+    u_opener: np.ndarray
+    u_responder: np.ndarray
+    payoff_opener: np.ndarray
+    payoff_responder: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.agreement.shape[0])
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per negotiation; ``ended_by`` and ``reason`` as readable categories."""
+        frame = pd.DataFrame({f.name: getattr(self, f.name) for f in fields(self)})
+        frame.index.name = "negotiation"
+        frame["ended_by"] = pd.Categorical.from_codes(
+            np.where(self.ended_by < 0, -1, self.ended_by), categories=list(SIDES)
+        )
+        frame["reason"] = pd.Categorical.from_codes(
+            self.reason.astype(np.int64), categories=[r.label for r in Reason]
+        )
+        return frame
+
+
+def negotiate_batch(
+    u_opener: ArrayLike,
+    u_responder: ArrayLike,
+    opener: StrategySpec | Sequence[StrategySpec] | StrategyBatch,
+    responder: StrategySpec | Sequence[StrategySpec] | StrategyBatch,
+    n_steps: int,
+    *,
+    reserved: tuple[ArrayLike, ArrayLike] = (0.0, 0.0),
+    discount: tuple[ArrayLike, ArrayLike] | None = None,
+    ratifiable: ArrayLike | tuple[ArrayLike, ArrayLike] | None = None,
+    compat: str | None = None,
+    seed: int | np.random.SeedSequence = 0,
+    size: int | None = None,
+    chunk_size: int = 4096,
+) -> BatchResult:
+    """Run many negotiations of one outcome space and deadline; row b equals
+    ``negotiate(row b's inputs, seed=SeedSequence(seed).spawn(batch)[b])``.
+
+    Args:
+        u_opener, u_responder: ``[n_outcomes]`` (shared by every row) or ``[batch, n_outcomes]``.
+        opener, responder: one strategy, one per row, or a :class:`StrategyBatch`.
+        reserved: per side a number, ``[batch]``, or ``[batch, n_steps]`` (per round).
+        discount: per side a number or ``[batch]`` (d, applied as d^{t_s}).
+        ratifiable: boolean ``[n_outcomes]`` or ``[batch, n_outcomes]`` (both sides' ratifiers
+            combined), or a pair of them (one per side; an outcome must pass both).
+        size: number of negotiations when every input is shared.
+        chunk_size: rows per chunk (memory ≈ 100 bytes × chunk × n_steps per side).
+    """
+    negmas = engine.check_mode(compat)
+    n_steps = engine.check_steps(n_steps)
+    us = [
+        engine.check_utilities(u_opener, "u_opener", (1, 2)),
+        engine.check_utilities(u_responder, "u_responder", (1, 2)),
+    ]
+    n = us[0].shape[-1]
+    if us[1].shape[-1] != n:
+        raise BurdenshareError(
+            [Problem("the sides' utilities differ in length", path="u_responder",
+                     expected=str(n), found=str(us[1].shape[-1]))]
+        )  # fmt: skip
+    masks = _masks(ratifiable, n)
+    rows = _rows(size, us, opener, responder, reserved, discount, masks)
+    strategies = [StrategyBatch.build(opener, rows), StrategyBatch.build(responder, rows)]
+    rs = [engine.check_reserved(reserved[i], n_steps, f"reserved[{i}]", rows) for i in range(2)]
+    ds = None
+    if discount is not None:
+        ds = [
+            np.broadcast_to(engine.check_discount(discount[i], f"discount[{i}]"), (rows,))
+            for i in range(2)
+        ]
+    if negmas:
+        engine.check_negmas_inputs(
+            negmas, discount, masks, any(bool((r != r[:, :1]).any()) for r in rs)
+        )
+    for side in range(2):
+        _check_targets(strategies[side], n, side)
+    shared = [None if u.ndim == 2 else engine.sort_utilities(u[None, :]) for u in us]
+    times = schedule.relative_times(n_steps, negmas)
+    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    out = _Results.empty(rows)
+    # Per-row utilities (and the Nash product) need [chunk, n_outcomes] arrays: cap their size.
+    wide = any(u.ndim == 2 for u in us) or any((s.kind == KIND_NASH).any() for s in strategies)
+    step = max(1, min(chunk_size, (1 << 22) // n)) if wide else max(1, chunk_size)
+    for lo in range(0, rows, step):
+        sl = slice(lo, min(rows, lo + step))
+        _Chunk(sl, us, shared, strategies, rs, ds, masks, times, negmas, n_steps, out).run()
+        _reference_rows(sl, us, strategies, rs, ds, masks, compat, n_steps, root, rows, out)
+    return out.freeze()
+
+
+def _masks(ratifiable: object, n: int) -> np.ndarray | None:
+    if ratifiable is None:
+        return None
+    parts = list(ratifiable) if isinstance(ratifiable, tuple) else [ratifiable]
+    arrays = [np.asarray(p, dtype=bool) for p in parts]
+    for a in arrays:
+        if a.ndim not in (1, 2) or a.shape[-1] != n:
+            raise BurdenshareError(
+                [Problem("ratification mask has the wrong shape", path="ratifiable",
+                         expected=f"[{n}] or [batch, {n}]", found=str(a.shape))]
+            )  # fmt: skip
+    combined = arrays[0]
+    for a in arrays[1:]:
+        combined = combined & a
+    return combined
+
+
+def _rows(size: int | None, us: list[np.ndarray], *others: object) -> int:
+    counts = {u.shape[0] for u in us if u.ndim == 2}
+    opener, responder, reserved, discount, masks = others
+    for spec in (opener, responder):
+        if isinstance(spec, StrategyBatch):
+            counts.add(len(spec))
+        elif not isinstance(spec, str | Strategy):
+            counts.add(len(spec))  # type: ignore[arg-type]
+    for group in (reserved, discount or ()):
+        for r in group:  # type: ignore[union-attr]
+            a = np.asarray(r)
+            if a.ndim >= 1:
+                counts.add(a.shape[0])
+    if isinstance(masks, np.ndarray) and masks.ndim == 2:
+        counts.add(masks.shape[0])
+    if size is not None:
+        counts.add(int(size))
+    counts.discard(1)
+    if len(counts) > 1:
+        raise BurdenshareError(
+            [Problem("inputs disagree on the number of negotiations", path="batch",
+                     expected="one size (or 1, shared)", found=", ".join(map(str, sorted(counts))))]
+        )  # fmt: skip
+    return counts.pop() if counts else 1
+
+
+def _check_targets(strategies: StrategyBatch, n: int, side: int) -> None:
+    bad = (strategies.kind == KIND_NASH) & (strategies.target >= n)
+    if bad.any():
+        raise BurdenshareError(
+            [Problem("Nash-seeker target outside the outcome space",
+                     path=f"{SIDES[side]}.target", expected=f"an index < {n}",
+                     found=str(int(strategies.target[bad][0])))]
+        )  # fmt: skip
+
+
+@dataclass
+class _Results:
+    agreement: np.ndarray
+    step: np.ndarray
+    timedout: np.ndarray
+    ended_by: np.ndarray
+    reason: np.ndarray
+    n_offers: np.ndarray
+    n_voided: np.ndarray
+    u_opener: np.ndarray
+    u_responder: np.ndarray
+    payoff_opener: np.ndarray
+    payoff_responder: np.ndarray
+
+    @classmethod
+    def empty(cls, rows: int) -> _Results:
+        return cls(
+            agreement=np.full(rows, -1, dtype=np.int64),
+            step=np.zeros(rows, dtype=np.int32),
+            timedout=np.zeros(rows, dtype=bool),
+            ended_by=np.full(rows, -1, dtype=np.int8),
+            reason=np.zeros(rows, dtype=np.int8),
+            n_offers=np.zeros(rows, dtype=np.int32),
+            n_voided=np.zeros(rows, dtype=np.int32),
+            u_opener=np.full(rows, np.nan),
+            u_responder=np.full(rows, np.nan),
+            payoff_opener=np.full(rows, np.nan),
+            payoff_responder=np.full(rows, np.nan),
+        )
+
+    def freeze(self) -> BatchResult:
+        return BatchResult(**{f.name: getattr(self, f.name) for f in fields(self)})
+
+
+class _Side:
+    """One side's precomputed schedules for the rows of a chunk.
+
+    Rows with the same schedule inputs (shared utilities, same strategy parameters, reserved
+    values and discount) share one schedule: ``uid[row]`` indexes the distinct schedules, stored
+    round-major (``target[s]`` is one contiguous vector) for the per-round gathers.
+    """
+
+    def __init__(
+        self,
+        u: np.ndarray,
+        shared: tuple[np.ndarray, np.ndarray] | None,
+        strategies: StrategyBatch,
+        reserved: np.ndarray,
+        d: np.ndarray | None,
+        times: np.ndarray,
+        negmas: bool,
+        nash: np.ndarray,
+    ) -> None:
+        m = reserved.shape[0]
+        point = np.where(strategies.target >= 0, strategies.target, nash)
+        if shared is None:
+            self.order, self.sorted = engine.sort_utilities(u)
+            self.u = u
+            self.u0 = None
+            uid, first = np.arange(m), np.arange(m)
+        else:
+            self.order, self.sorted = shared
+            self.u = u[None, :]
+            self.u0 = u
+            uid, first = _distinct_rows(
+                [strategies.kind, strategies.e, strategies.eps, point, *([] if d is None else [d])],
+                reserved,
+            )
+        self.uid = uid
+        self.identity = shared is None
+        floor, target, pick, outside = _schedule(
+            self.u if shared is None else self.u,
+            self.order,
+            self.sorted,
+            strategies.take(first),
+            reserved[first],
+            None if d is None else schedule.discounts(times, d[first]),
+            times,
+            negmas,
+            point[first],
+        )
+        self.floor, self.target, self.pick = floor.T.copy(), target.T.copy(), pick.T.copy()
+        self.outside = None if outside is None else outside.T.copy()
+        self.walk_below = strategies.walk_below
+        self.walk_from = strategies.walk_from
+        self.walks = bool(np.isfinite(strategies.walk_below).any())
+
+    def utility(self, rows: np.ndarray, outcomes: np.ndarray) -> np.ndarray:
+        return self.u0[outcomes] if self.u0 is not None else self.u[rows, outcomes]
+
+    def ids(self, rows: np.ndarray) -> np.ndarray:
+        return rows if self.identity else self.uid[rows]
+
+
+def _distinct_rows(columns: list[np.ndarray], reserved: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``uid`` (row → distinct key) and ``first`` (distinct key → a row) for the rows' schedule
+    inputs; the reserved values enter as one column unless some row varies by round."""
+    per_round = bool((reserved != reserved[:, :1]).any())
+    key = np.column_stack([*columns, reserved if per_round else reserved[:, 0]])
+    if (key == key[0]).all():  # the common case: every row alike
+        return np.zeros(key.shape[0], dtype=np.int64), np.zeros(1, dtype=np.int64)
+    _, first, uid = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    return uid.reshape(-1), first
+
+
+def _schedule(
+    u: np.ndarray,
+    order: np.ndarray,
+    sorted_u: np.ndarray,
+    strategies: StrategyBatch,
+    reserved: np.ndarray,
+    delta: np.ndarray | None,
+    times: np.ndarray,
+    negmas: bool,
+    point: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """Floor, target, offer and outside-option flag per row and round (``[rows, n_steps]``),
+    by the same formulas the threshold strategies apply in the reference engine."""
+    m, steps = reserved.shape
+    per_row = u.shape[0] > 1
+    worst = np.broadcast_to(sorted_u[:, 0], (m,))
+    best = np.broadcast_to(sorted_u[:, -1], (m,))
+    floor = schedule.floors(worst, reserved, delta, negmas)
+    kind = strategies.kind
+    targets = np.zeros((m, steps))
+    td = kind == KIND_TIME_DEPENDENT
+    if td.any():
+        a = schedule.concession(times, strategies.e[td], negmas)
+        targets[td] = schedule.time_dependent_targets(
+            a, floor[td], best[td], strategies.eps[td], negmas
+        )
+    keep = np.zeros((m, steps), dtype=bool)
+    ns = kind == KIND_NASH
+    if ns.any():
+        rows = np.flatnonzero(ns)
+        has = point[rows] >= 0
+        u_point = u[rows if per_row else 0, np.maximum(point[rows], 0)]
+        level = np.where(has, u_point, best[rows])
+        targets[rows] = np.where(
+            has[:, None], np.maximum(level[:, None], floor[rows]), level[:, None]
+        )
+        keep[rows] = has[:, None] & (u_point[:, None] >= floor[rows])
+    positions = schedule.pick_positions(sorted_u, targets, negmas)
+    if per_row:
+        pick = np.take_along_axis(order, positions, axis=1)
+    else:
+        pick = order[0][positions]
+    pick = np.where(keep, point[:, None], pick)
+    outside = None if negmas else floor > best[:, None]
+    if outside is not None and not outside.any():
+        outside = None
+    return floor, targets, pick, outside
+
+
+class _Chunk:
+    """Lock-step rounds for the vectorised rows of one chunk."""
+
+    def __init__(
+        self,
+        sl: slice,
+        us: list[np.ndarray],
+        shared: list[tuple[np.ndarray, np.ndarray] | None],
+        strategies: list[StrategyBatch],
+        rs: list[np.ndarray],
+        ds: list[np.ndarray] | None,
+        masks: np.ndarray | None,
+        times: np.ndarray,
+        negmas: bool,
+        n_steps: int,
+        out: _Results,
+    ) -> None:
+        self.sl, self.out, self.n_steps = sl, out, n_steps
+        strat = [s.take(sl) for s in strategies]
+        self.vector = (strat[0].kind != KIND_REFERENCE) & (strat[1].kind != KIND_REFERENCE)
+        self.rows = np.flatnonzero(self.vector)
+        if self.rows.size == 0:
+            return
+        m = sl.stop - sl.start
+        u_rows = [u[sl] if u.ndim == 2 else u for u in us]
+        self.reserved = [np.ascontiguousarray(r[sl]) for r in rs]
+        d_rows = None if ds is None else [np.ascontiguousarray(d[sl]) for d in ds]
+        self.delta = None if d_rows is None else [schedule.discounts(times, d) for d in d_rows]
+        nash = np.full(m, -1, dtype=np.int64)
+        if ((strat[0].kind == KIND_NASH) | (strat[1].kind == KIND_NASH)).any():
+            u0 = u_rows[0] if u_rows[0].ndim == 2 else u_rows[0][None, :]
+            u1 = u_rows[1] if u_rows[1].ndim == 2 else u_rows[1][None, :]
+            nash = schedule.nash_outcomes(
+                u0, u1, self.reserved[0][:, 0], self.reserved[1][:, 0]
+            )
+        self.sides = [
+            _Side(
+                u_rows[i], shared[i], strat[i], self.reserved[i],
+                None if d_rows is None else d_rows[i], times, negmas, nash,
+            )  # fmt: skip
+            for i in range(2)
+        ]
+        self.mask = None if masks is None else (masks[sl] if masks.ndim == 2 else masks[None, :])
+        self.struck: dict[int, set[int]] = {}
+
+    def run(self) -> None:
+        if self.rows.size == 0:
+            return
+        m = self.sl.stop - self.sl.start
+        self.table = np.full(m, -1, dtype=np.int64)
+        self.agreement = np.full(m, -1, dtype=np.int64)
+        self.step = np.zeros(m, dtype=np.int32)
+        self.ended_by = np.full(m, -1, dtype=np.int8)
+        self.reason = np.zeros(m, dtype=np.int8)
+        self.n_offers = np.zeros(m, dtype=np.int32)
+        self.n_voided = np.zeros(m, dtype=np.int32)
+        live = self.rows
+        for s in range(self.n_steps):
+            for x in (0, 1):
+                live = self._turn(live, s, x)
+                if live.size == 0:
+                    break
+            if live.size == 0:
+                break
+        self.step[live] = self.n_steps
+        self.reason[live] = Reason.TIMEDOUT
+        self._store()
+
+    def _end(self, rows: np.ndarray, s: int, x: int, reason: Reason) -> None:
+        self.step[rows] = s + 1
+        self.ended_by[rows] = x
+        self.reason[rows] = reason
+
+    def _turn(self, rows: np.ndarray, s: int, x: int) -> np.ndarray:
+        side = self.sides[x]
+        ids = side.ids(rows)
+        ended = np.zeros(rows.shape[0], dtype=bool)
+        if side.outside is not None:
+            out = side.outside[s][ids]
+            if out.any():
+                self._end(rows[out], s, x, Reason.OUTSIDE_OPTION)
+                ended |= out
+        table = self.table[rows]
+        has = (table >= 0) & ~ended
+        safe = np.where(has, table, 0)
+        u = side.utility(rows, safe)
+        accept = has & (u >= side.target[s][ids])
+        acting = ~ended
+        if accept.any():
+            if self.mask is not None:
+                ok = self.mask[rows if self.mask.shape[0] > 1 else 0, safe]
+                void = accept & ~ok
+                accept &= ok
+                if void.any():
+                    self._void(rows[void], table[void])
+                    acting &= ~void
+            hit = rows[accept]
+            self.agreement[hit] = table[accept]
+            self._end(hit, s, x, Reason.AGREED)
+            ended |= accept
+            acting &= ~accept
+        if side.walks:
+            walk = acting & has & (s >= side.walk_from[rows]) & (u < side.walk_below[rows])
+            if walk.any():
+                self._end(rows[walk], s, x, Reason.WALKED_OUT)
+                ended |= walk
+                acting &= ~walk
+        proposers = rows[acting]
+        picks = side.pick[s][ids[acting]]
+        if self.struck:
+            picks, gone = self._unstruck(side, proposers, picks, s)
+            if gone.any():
+                self._end(proposers[gone], s, x, Reason.EXHAUSTED)
+                ended[np.isin(rows, proposers[gone])] = True
+                keep = ~gone
+                proposers, picks = proposers[keep], picks[keep]
+        self.table[proposers] = picks
+        self.n_offers[proposers] += 1
+        return rows[~ended]
+
+    def _void(self, rows: np.ndarray, outcomes: np.ndarray) -> None:
+        for r, o in zip(rows.tolist(), outcomes.tolist(), strict=True):
+            self.struck.setdefault(r, set()).add(o)
+        self.table[rows] = -1
+        self.n_voided[rows] += 1
+
+    def _unstruck(
+        self, side: _Side, rows: np.ndarray, picks: np.ndarray, s: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        picks = picks.copy()
+        gone = np.zeros(rows.shape[0], dtype=bool)
+        for i, (r, p) in enumerate(zip(rows.tolist(), picks.tolist(), strict=True)):
+            struck = self.struck.get(r)
+            if not struck or p not in struck:
+                continue
+            k = 0 if side.u0 is not None else r
+            j = int(side.ids(np.array([r]))[0])
+            alt = schedule.first_unstruck(
+                side.sorted[k], side.order[k], float(side.target[s][j]),
+                float(side.floor[s][j]), struck,
+            )  # fmt: skip
+            if alt is None:
+                gone[i] = True
+            else:
+                picks[i] = alt
+        return picks, gone
+
+    def _store(self) -> None:
+        rows, sl, out = self.rows, self.sl, self.out
+        g = rows + sl.start
+        out.agreement[g] = self.agreement[rows]
+        out.step[g] = self.step[rows]
+        out.timedout[g] = self.reason[rows] == Reason.TIMEDOUT
+        out.ended_by[g] = self.ended_by[rows]
+        out.reason[g] = self.reason[rows]
+        out.n_offers[g] = self.n_offers[rows]
+        out.n_voided[g] = self.n_voided[rows]
+        agreed = self.agreement[rows] >= 0
+        last = self.step[rows].astype(np.int64) - 1
+        for x, (u_col, pay_col) in enumerate(
+            ((out.u_opener, out.payoff_opener), (out.u_responder, out.payoff_responder))
+        ):
+            side = self.sides[x]
+            u = np.full(rows.shape[0], np.nan)
+            u[agreed] = side.utility(rows[agreed], self.agreement[rows][agreed])
+            pay = self.reserved[x][rows, last].copy()
+            if self.delta is None:
+                pay[agreed] = u[agreed]
+            else:
+                pay[agreed] = self.delta[x][rows[agreed], last[agreed]] * u[agreed]
+            u_col[g] = u
+            pay_col[g] = pay
+
+
+def _reference_rows(
+    sl: slice,
+    us: list[np.ndarray],
+    strategies: list[StrategyBatch],
+    rs: list[np.ndarray],
+    ds: list[np.ndarray] | None,
+    masks: np.ndarray | None,
+    compat: str | None,
+    n_steps: int,
+    root: np.random.SeedSequence,
+    rows: int,
+    out: _Results,
+) -> None:
+    """Rows with a non-vectorised strategy: the reference engine, one row at a time."""
+    kinds = [s.kind[sl] for s in strategies]
+    todo = np.flatnonzero((kinds[0] == KIND_REFERENCE) | (kinds[1] == KIND_REFERENCE)) + sl.start
+    for b in todo.tolist():
+        players = [_row_strategy(strategies[i], b) for i in range(2)]
+        mask = None if masks is None else (masks[b] if masks.ndim == 2 else masks)
+        result = engine.negotiate(
+            us[0][b] if us[0].ndim == 2 else us[0],
+            us[1][b] if us[1].ndim == 2 else us[1],
+            players[0],
+            players[1],
+            n_steps,
+            reserved=(rs[0][b], rs[1][b]),
+            discount=None if ds is None else (float(ds[0][b]), float(ds[1][b])),
+            ratify=None if mask is None else (lambda o, m=mask: bool(m[o])),
+            compat=compat,
+            seed=np.random.SeedSequence(
+                root.entropy, spawn_key=(*root.spawn_key, b), pool_size=root.pool_size
+            ),
+        )
+        out.agreement[b] = -1 if result.agreement is None else result.agreement
+        out.step[b] = result.step
+        out.timedout[b] = result.timedout
+        out.ended_by[b] = -1 if result.ended_by is None else result.ended_by
+        out.reason[b] = result.reason
+        out.n_offers[b] = result.n_offers
+        out.n_voided[b] = len(result.voided)
+        if result.utilities is not None:
+            out.u_opener[b], out.u_responder[b] = result.utilities
+        out.payoff_opener[b], out.payoff_responder[b] = result.payoffs
+
+
+def _row_strategy(strategies: StrategyBatch, b: int) -> Strategy:
+    oid = int(strategies.object_id[b])
+    if oid >= 0:
+        return make_strategy(strategies.objects[oid])  # a fresh copy per row
+    if math.isfinite(strategies.walk_below[b]):
+        return WalkOut(
+            threshold=float(strategies.walk_below[b]), from_round=int(strategies.walk_from[b]),
+            e=float(strategies.e[b]), negmas_eps=float(strategies.eps[b]),
+        )  # fmt: skip
+    return TimeDependent(e=float(strategies.e[b]), negmas_eps=float(strategies.eps[b]))

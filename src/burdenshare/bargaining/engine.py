@@ -1,0 +1,382 @@
+"""The reference alternating-offers engine: one negotiation, readable, with a full trace.
+
+Protocol (stacked alternating offers, two sides, a deadline in rounds): in each round
+s = 0 … n_steps−1 the opener acts, then the responder. Acting means accepting the opponent's offer
+on the table, making an offer (which replaces it), or walking out. An accepted offer is a
+tentative agreement; if a ratification hook rejects it, it is voided, struck from the agenda
+(neither side may offer it again) and the talks go on with an empty table. ``step`` counts rounds
+as NegMAS does: an agreement or walk-out in round s gives s + 1; no agreement gives n_steps.
+
+Works on utility arrays over an enumerated outcome space (outcome i is index i). Full semantics,
+and every difference between the default and ``compat="negmas"``: ``docs/bargaining.md``.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from burdenshare.bargaining.strategies import schedule
+from burdenshare.bargaining.strategies.base import (
+    Act,
+    Reason,
+    SideView,
+    Strategy,
+    make_strategy,
+)
+from burdenshare.errors import BurdenshareError, Problem
+
+SIDES = ("opener", "responder")
+
+
+class TraceEntry(NamedTuple):
+    """One event: ``action`` is ``offer``, ``accept``, ``void`` (ratification failed) or
+    ``walk``; ``utilities`` are (opener, responder) raw utilities of ``outcome``."""
+
+    round: int
+    side: int
+    action: str
+    outcome: int | None
+    utilities: tuple[float, float] | None
+
+
+ACTIONS = ("offer", "accept", "void", "walk")
+
+
+@dataclass
+class Negotiation:
+    """The result of one negotiation.
+
+    ``payoffs`` are what each side ends with: the discounted utility of the agreement
+    (δ_s·u), or the outside option of the round the talks ended in. ``trace`` is built on first
+    access from the compact event log the engine keeps.
+    """
+
+    agreement: int | None
+    step: int
+    timedout: bool
+    ended_by: int | None
+    reason: Reason
+    utilities: tuple[float, float] | None
+    payoffs: tuple[float, float]
+    note: str = ""
+    events: list[tuple[int, int, int, int]] = field(default_factory=list, repr=False)
+    u: tuple[list[float], list[float]] | None = field(default=None, repr=False)
+    _trace: list[TraceEntry] | None = field(default=None, init=False, repr=False)
+
+    @property
+    def trace(self) -> list[TraceEntry]:
+        """Every event in order: (round, side, action, outcome, (u_opener, u_responder))."""
+        if self._trace is None:
+            u0, u1 = self.u if self.u is not None else ([], [])
+            self._trace = [
+                TraceEntry(s, side, ACTIONS[k], None, None)
+                if o < 0
+                else TraceEntry(s, side, ACTIONS[k], o, (u0[o], u1[o]))
+                for s, side, k, o in self.events
+            ]
+        return self._trace
+
+    @property
+    def n_offers(self) -> int:
+        return sum(1 for e in self.events if e[2] == 0)
+
+    @property
+    def voided(self) -> list[int]:
+        return [e[3] for e in self.events if e[2] == 2]
+
+    @property
+    def offers(self) -> list[tuple[int, int, int]]:
+        """(round, side, outcome) of every offer, as NegMAS's ``extended_trace`` lists them."""
+        return [(s, side, o) for s, side, k, o in self.events if k == 0]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "agreement": self.agreement,
+            "step": self.step,
+            "timedout": self.timedout,
+            "ended_by": None if self.ended_by is None else SIDES[self.ended_by],
+            "reason": self.reason.label,
+            "note": self.note,
+            "n_offers": self.n_offers,
+            "utilities": None if self.utilities is None else list(self.utilities),
+            "payoffs": list(self.payoffs),
+            "trace": [
+                [e.round, SIDES[e.side], e.action, e.outcome, e.utilities] for e in self.trace
+            ],
+        }
+
+
+# ---------------------------------------------------------------- input checks (shared)
+
+
+def check_mode(compat: str | None) -> bool:
+    """True for NegMAS compatibility mode; a user error for anything but None / "negmas"."""
+    if compat is None:
+        return False
+    if compat == "negmas":
+        return True
+    raise BurdenshareError(
+        [Problem("unknown compatibility mode", path="compat", expected="'negmas'", found=compat)]
+    )
+
+
+def check_steps(n_steps: int) -> int:
+    if isinstance(n_steps, bool) or int(n_steps) != n_steps or n_steps < 1:
+        raise BurdenshareError(
+            [Problem("a negotiation needs at least one round", path="n_steps",
+                     expected="an integer ≥ 1", found=repr(n_steps))]
+        )  # fmt: skip
+    return int(n_steps)
+
+
+def check_utilities(u: ArrayLike, name: str, ndims: tuple[int, ...] = (1,)) -> np.ndarray:
+    arr = np.asarray(u, dtype=np.float64)
+    if arr.ndim not in ndims or arr.shape[-1] == 0:
+        shape = " or ".join({1: "[n_outcomes]", 2: "[batch, n_outcomes]"}[d] for d in ndims)
+        raise BurdenshareError(
+            [Problem("utilities have the wrong shape", path=name, expected=shape,
+                     found=str(arr.shape))]
+        )  # fmt: skip
+    if not np.isfinite(arr).all():
+        raise BurdenshareError(
+            [Problem("utilities must be finite", path=name, expected="finite numbers",
+                     found="NaN or infinity")]
+        )  # fmt: skip
+    return arr
+
+
+def check_reserved(r: ArrayLike, n_steps: int, name: str, rows: int | None = None) -> np.ndarray:
+    """Reserved value(s) as ``[n_steps]`` (single) or ``[rows, n_steps]`` (batch).
+
+    Single engine: a number (constant) or ``[n_steps]`` (one per round). Batch: a number,
+    ``[rows]`` (one per negotiation) or ``[rows or 1, n_steps]`` (per negotiation and round).
+    """
+    arr = np.asarray(r, dtype=np.float64)
+    try:
+        if rows is None:
+            out = np.broadcast_to(arr, (n_steps,))
+        elif arr.ndim <= 1:
+            out = np.broadcast_to(np.broadcast_to(arr, (rows,))[:, None], (rows, n_steps))
+        else:
+            out = np.broadcast_to(arr, (rows, n_steps))
+    except ValueError:
+        want = "a number or [n_steps]" if rows is None else "a number, [batch] or [batch, n_steps]"
+        raise BurdenshareError(
+            [Problem("reserved values have the wrong shape", path=name, expected=want,
+                     found=str(arr.shape))]
+        ) from None  # fmt: skip
+    if not np.isfinite(out).all():
+        raise BurdenshareError(
+            [Problem("reserved values must be finite", path=name, expected="finite numbers",
+                     found="NaN or infinity")]
+        )  # fmt: skip
+    return out
+
+
+def check_discount(d: ArrayLike, name: str) -> np.ndarray:
+    arr = np.asarray(d, dtype=np.float64)
+    if not ((arr > 0.0) & (arr <= 1.0)).all():
+        raise BurdenshareError(
+            [Problem("discount factor out of range", path=name, expected="0 < d ≤ 1",
+                     found=str(arr))]
+        )  # fmt: skip
+    return arr
+
+
+def check_negmas_inputs(
+    negmas: bool, discount: object, ratify: object, reserved_varies: bool
+) -> None:
+    """NegMAS's mechanism has no discount, ratification or per-round outside options."""
+    if not negmas:
+        return
+    problems = []
+    if discount is not None:
+        problems.append(Problem("compat='negmas' has no time discount", path="discount"))
+    if ratify is not None:
+        problems.append(Problem("compat='negmas' has no ratification", path="ratify"))
+    if reserved_varies:
+        problems.append(
+            Problem("compat='negmas' takes one reserved value per side", path="reserved")
+        )
+    if problems:
+        raise BurdenshareError(problems)
+
+
+def resolve(strategy: str | Strategy, name: str) -> Strategy:
+    if isinstance(strategy, Strategy):
+        return strategy
+    if isinstance(strategy, str):
+        return make_strategy(strategy)
+    raise BurdenshareError(
+        [Problem("not a strategy", path=name, expected="a strategy name or Strategy",
+                 found=type(strategy).__name__)]
+    )  # fmt: skip
+
+
+def side_seeds(seed: int | np.random.SeedSequence) -> tuple[np.random.SeedSequence, ...]:
+    """The two sides' seeds: children 0 and 1 of ``seed`` (the root is not mutated, so the
+    same seed always gives the same children)."""
+    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    return tuple(
+        np.random.SeedSequence(
+            root.entropy, spawn_key=(*root.spawn_key, i), pool_size=root.pool_size
+        )
+        for i in range(2)
+    )
+
+
+def sort_utilities(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Outcome indices in ascending own utility (stable: ties by index) and the sorted values."""
+    order = np.argsort(u, axis=-1, kind="stable")
+    return order, np.take_along_axis(u, order, axis=-1)
+
+
+# ---------------------------------------------------------------- the engine
+
+
+def negotiate(
+    u_opener: ArrayLike,
+    u_responder: ArrayLike,
+    opener: str | Strategy,
+    responder: str | Strategy,
+    n_steps: int,
+    *,
+    reserved: tuple[ArrayLike, ArrayLike] = (0.0, 0.0),
+    discount: tuple[float, float] | None = None,
+    ratify: Callable[[int], bool] | None = None,
+    compat: str | None = None,
+    seed: int | np.random.SeedSequence = 0,
+) -> Negotiation:
+    """Run one negotiation and return its result with the full trace.
+
+    Args:
+        u_opener, u_responder: utility of every outcome for each side, ``[n_outcomes]``.
+        opener, responder: registry names (``"boulware"``) or :class:`Strategy` objects.
+        n_steps: deadline in rounds (≥ 1).
+        reserved: each side's outside option, a number or one value per round (default mode).
+        discount: each side's d; a deal in round s is worth ``d^{t_s}·u`` (default mode).
+        ratify: called on every accepted outcome; False voids it and the talks go on.
+        compat: None (default semantics) or ``"negmas"`` (NegMAS 0.16.0, bit for bit).
+        seed: root seed; the sides get its children 0 and 1.
+    """
+    negmas = check_mode(compat)
+    n_steps = check_steps(n_steps)
+    us = [check_utilities(u_opener, "u_opener"), check_utilities(u_responder, "u_responder")]
+    if us[0].shape != us[1].shape:
+        raise BurdenshareError(
+            [Problem("the sides' utilities differ in length", path="u_responder",
+                     expected=str(us[0].shape), found=str(us[1].shape))]
+        )  # fmt: skip
+    rs = [check_reserved(reserved[i], n_steps, f"reserved[{i}]") for i in range(2)]
+    if negmas:
+        check_negmas_inputs(negmas, discount, ratify, any(bool((r != r[0]).any()) for r in rs))
+    times = schedule.relative_times(n_steps, negmas)
+    if discount is None:
+        deltas: list[np.ndarray | None] = [None, None]
+    else:
+        deltas = [
+            schedule.discounts(times, check_discount(discount[i], f"discount[{i}]"))[0]
+            for i in range(2)
+        ]
+    strategies = [resolve(opener, "opener"), resolve(responder, "responder")]
+    if strategies[1] is strategies[0]:
+        strategies[1] = copy.deepcopy(strategies[0])  # one object cannot hold two sides' state
+    struck: set[int] = set()
+    for side, ss in enumerate(side_seeds(seed)):
+        order, sorted_u = sort_utilities(us[side])
+        view = SideView(
+            side=side,
+            n_steps=n_steps,
+            negmas=negmas,
+            times=times,
+            u=us[side],
+            u_opp=us[1 - side],
+            reserved=np.array(rs[side]),
+            opp_reserved=np.array(rs[1 - side]),
+            delta=np.ones(n_steps) if deltas[side] is None else deltas[side],  # type: ignore[arg-type]
+            floor=schedule.floors(sorted_u[:1], rs[side][None, :], _row(deltas[side]), negmas)[0],
+            order=order,
+            sorted_u=sorted_u,
+            struck=struck,
+        )
+        strategies[side].start(view, ss)
+    return _run(us, rs, deltas, strategies, n_steps, ratify, struck)
+
+
+def _row(a: np.ndarray | None) -> np.ndarray | None:
+    return None if a is None else a[None, :]
+
+
+def _run(
+    us: Sequence[np.ndarray],
+    rs: Sequence[np.ndarray],
+    deltas: Sequence[np.ndarray | None],
+    strategies: Sequence[Strategy],
+    n_steps: int,
+    ratify: Callable[[int], bool] | None,
+    struck: set[int],
+) -> Negotiation:
+    u0, u1 = us[0].tolist(), us[1].tolist()
+    n = len(u0)
+    events: list[tuple[int, int, int, int]] = []  # (round, side, action code, outcome or -1)
+    log = events.append
+    acts = (strategies[0].act, strategies[1].act)
+    table: int | None = None
+
+    def finish(
+        agreement: int | None, s: int, ended_by: int | None, reason: Reason, note: str = ""
+    ) -> Negotiation:
+        if agreement is None:
+            utilities = None
+            payoffs = (float(rs[0][s]), float(rs[1][s]))
+        else:
+            utilities = (u0[agreement], u1[agreement])
+            payoffs = (
+                utilities[0] if deltas[0] is None else float(deltas[0][s]) * utilities[0],
+                utilities[1] if deltas[1] is None else float(deltas[1][s]) * utilities[1],
+            )
+        timedout = reason is Reason.TIMEDOUT
+        step = n_steps if timedout else s + 1
+        return Negotiation(
+            agreement, step, timedout, ended_by, reason, utilities, payoffs, note, events, (u0, u1)
+        )
+
+    for s in range(n_steps):
+        for side in (0, 1):
+            action = acts[side](s, table)
+            kind = action[0]
+            if kind is Act.OFFER:
+                o = action[1]
+                if not 0 <= o < n or o in struck:
+                    raise _bad_move(strategies[side], side, s, f"offered outcome {o}")
+                log((s, side, 0, o))
+                table = o
+            elif kind is Act.ACCEPT:
+                if table is None:
+                    raise _bad_move(
+                        strategies[side], side, s, "accepted with no offer on the table"
+                    )
+                log((s, side, 1, table))
+                if ratify is not None and not ratify(table):
+                    log((s, side, 2, table))
+                    struck.add(table)
+                    table = None
+                    continue
+                return finish(table, s, side, Reason.AGREED)
+            else:
+                log((s, side, 3, -1))
+                return finish(None, s, side, action.reason or Reason.WALKED_OUT, action.note)
+    return finish(None, n_steps - 1, None, Reason.TIMEDOUT)
+
+
+def _bad_move(strategy: Strategy, side: int, s: int, what: str) -> BurdenshareError:
+    return BurdenshareError(
+        [Problem(f"strategy {strategy!r} ({SIDES[side]}) made an illegal move in round {s}: {what}",
+                 expected="an unstruck outcome index, or accept with an offer on the table")]
+    )  # fmt: skip

@@ -1,0 +1,260 @@
+"""Threshold strategies: a utility target per round, fixed before the talks start.
+
+Each accepts an offer whose own utility reaches the round's target, and otherwise offers the
+lowest-utility outcome that reaches it. Because the target does not depend on the opponent's
+moves, the whole schedule is computed up front with :mod:`schedule` (the batch engine computes the
+same schedule for many negotiations at once).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar
+
+import numpy as np
+
+from burdenshare.bargaining.strategies import schedule
+from burdenshare.bargaining.strategies.base import (
+    ACCEPT,
+    Action,
+    Reason,
+    SideView,
+    Strategy,
+    bad_param,
+    offer,
+    preset,
+    register,
+    walk,
+)
+
+KIND_TIME_DEPENDENT = 0
+KIND_NASH = 1
+
+
+class _Threshold(Strategy):
+    """Shared turn logic: outside option → accept → own walk-out rule → offer."""
+
+    classifier: ClassVar[dict[str, bool]] = {**Strategy.classifier, "batch": True}
+    walk_below: float = -math.inf
+    walk_from: int = 0
+
+    def targets(self, view: SideView) -> tuple[np.ndarray, list[int]]:  # pragma: no cover
+        raise NotImplementedError
+
+    def start(self, view: SideView, seed: np.random.SeedSequence) -> None:
+        super().start(view, seed)
+        targets, picks = self.targets(view)
+        self._t = targets.tolist()
+        self._picks = picks
+        self._made: dict[int, Action] = {}  # one Action per distinct offer
+        self._u = view.u.tolist()
+        # Default semantics: nothing is worth more than the outside option → leave.
+        self._outside = ((view.floor > view.best) & (not view.negmas)).tolist()
+
+    def act(self, s: int, offer_: int | None) -> Action:
+        if self._outside[s]:
+            return walk(Reason.OUTSIDE_OPTION, "outside option beats every outcome")
+        if offer_ is not None:
+            u = self._u[offer_]
+            if u >= self._t[s]:
+                return ACCEPT
+            if s >= self.walk_from and u < self.walk_below:
+                return walk(Reason.WALKED_OUT, f"offer worth {u:.4g} < {self.walk_below:.4g}")
+        if self.view.struck and self._picks[s] in self.view.struck:
+            alt = self.view.unstruck(self._t[s], s)
+            if alt is None:
+                return walk(Reason.EXHAUSTED, "every acceptable outcome was struck")
+            return offer(alt)
+        pick = self._picks[s]
+        made = self._made.get(pick)
+        if made is None:
+            made = self._made[pick] = offer(pick)
+        return made
+
+
+def _check_exponent(cls: type, e: float) -> float:
+    e = float(e)
+    if not (e >= 0.0):  # also rejects NaN
+        raise bad_param(cls, "e", "an exponent ≥ 0 (inf for a hardliner)", e)
+    return e
+
+
+def _check_eps(cls: type, eps: float) -> float:
+    eps = float(eps)
+    if not (0.0 <= eps < 1.0):
+        raise bad_param(cls, "negmas_eps", "a tolerance in [0, 1)", eps)
+    return eps
+
+
+def time_dependent_targets(view: SideView, e: float, eps: float) -> np.ndarray:
+    a = schedule.concession_row(e, view.n_steps, view.negmas)
+    return schedule.time_dependent_targets(
+        a, view.floor[None, :], np.array([view.best]), np.array([eps]), view.negmas
+    )[0]
+
+
+@register("time-dependent", "time-dependent concession with exponent e (default e = 1)", e=1.0)
+class TimeDependent(_Threshold):
+    r"""Time-dependent concession (one class for Boulware, Linear, Conceder, Hardliner).
+
+    Target utility in round s, with relative time t_s, floor f_s and best utility u_max:
+
+        a(t) = 1 − t^e,   T_s = f_s + (u_max − f_s)·a(t_s)   (clipped to [f_s, u_max])
+
+    Accept the opponent's offer ω iff u(ω) ≥ T_s; otherwise offer the lowest-utility outcome ω
+    with u(ω) ≥ T_s. e > 1 concedes late (Boulware), e = 1 linearly, e < 1 early (Conceder),
+    e = ∞ never (Hardliner: a ≡ 1). In ``compat="negmas"`` mode T_s is lowered by ``negmas_eps``
+    and the offer follows NegMAS's nearest-outcome rule (see ``docs/bargaining.md``).
+
+    References: Faratin, Sierra & Jennings (1998), "Negotiation decision functions for autonomous
+    agents", Robotics and Autonomous Systems 24(3–4), §4.2.1, the polynomial family
+    α(t) = κ + (1 − κ)(t/t_max)^{1/β} with κ = 0 — our e is their 1/β, so their β → 0 hardliner is
+    e → ∞; NegMAS 0.16.0 ``TimeBasedConcedingNegotiator`` / ``PolyAspiration``
+    (https://negmas.readthedocs.io), whose Boulware, Linear and Conceder are e = 4, 1, 0.25.
+    """
+
+    def __init__(self, e: float = 1.0, negmas_eps: float = schedule.NEGMAS_TB_EPS) -> None:
+        self.e = _check_exponent(type(self), e)
+        self.negmas_eps = _check_eps(type(self), negmas_eps)
+
+    def params(self) -> dict[str, Any]:
+        return {"e": self.e, "negmas_eps": self.negmas_eps}
+
+    def targets(self, view: SideView) -> tuple[np.ndarray, list[int]]:
+        t = time_dependent_targets(view, self.e, self.negmas_eps)
+        return t, view.picks(t)
+
+    def batch_params(self) -> dict[str, Any] | None:
+        return {"kind": KIND_TIME_DEPENDENT, "e": self.e, "eps": self.negmas_eps}
+
+
+preset("boulware", TimeDependent, "concedes late: e = 4 (NegMAS BoulwareTBNegotiator)", e=4.0)
+preset("linear", TimeDependent, "concedes linearly: e = 1 (NegMAS LinearTBNegotiator)", e=1.0)
+preset("conceder", TimeDependent, "concedes early: e = 0.25 (NegMAS ConcederTBNegotiator)", e=0.25)
+preset("hardliner", TimeDependent, "never concedes: e = ∞, offers only its best", e=math.inf)
+preset(
+    "aspiration",
+    TimeDependent,
+    "NegMAS AspirationNegotiator(stochastic=False): e = 4, tolerance 1e-3",
+    e=4.0,
+    negmas_eps=schedule.NEGMAS_ASPIRATION_EPS,
+)
+
+
+@register("walk-out", "Boulware that leaves when offered less than 0.3", threshold=0.3)
+class WalkOut(_Threshold):
+    r"""Time-dependent concession that walks out on an offer below a threshold.
+
+    Concedes as :class:`TimeDependent` with exponent e. At its turn in round s ≥ ``from_round``
+    it first accepts if u(ω) ≥ T_s; otherwise, if the offer on the table is worth less than
+    ``threshold`` (own raw utility), it ends the talks with no deal (reason ``walked-out``).
+
+        walk iff s ≥ k and u(ω) < θ and u(ω) < T_s
+
+    Models a delegation leaving the table over an unacceptable demand (the SMA meeting of
+    19 November 2019 ended after about an hour). The walk-out is the protocol's "end negotiation"
+    response (NegMAS ``ResponseType.END_NEGOTIATION``; Aydoğan et al. 2017, "Alternating offers
+    protocols for multilateral negotiation", on the stacked alternating offers protocol).
+    """
+
+    classifier: ClassVar[dict[str, bool]] = {**_Threshold.classifier, "walks_out": True}
+
+    def __init__(
+        self,
+        threshold: float = 0.3,
+        from_round: int = 0,
+        e: float = 4.0,
+        negmas_eps: float = schedule.NEGMAS_TB_EPS,
+    ) -> None:
+        if not math.isfinite(float(threshold)):
+            raise bad_param(type(self), "threshold", "a finite utility", threshold)
+        if int(from_round) != from_round or from_round < 0:
+            raise bad_param(type(self), "from_round", "a round number ≥ 0", from_round)
+        self.threshold = float(threshold)
+        self.from_round = int(from_round)
+        self.e = _check_exponent(type(self), e)
+        self.negmas_eps = _check_eps(type(self), negmas_eps)
+        self.walk_below = self.threshold
+        self.walk_from = self.from_round
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "threshold": self.threshold,
+            "from_round": self.from_round,
+            "e": self.e,
+            "negmas_eps": self.negmas_eps,
+        }
+
+    def targets(self, view: SideView) -> tuple[np.ndarray, list[int]]:
+        t = time_dependent_targets(view, self.e, self.negmas_eps)
+        return t, view.picks(t)
+
+    def batch_params(self) -> dict[str, Any] | None:
+        return {
+            "kind": KIND_TIME_DEPENDENT,
+            "e": self.e,
+            "eps": self.negmas_eps,
+            "walk_below": self.threshold,
+            "walk_from": self.from_round,
+        }
+
+
+@register("nash-seeker", "offers the Nash bargaining outcome and accepts anything as good")
+class NashSeeker(_Threshold):
+    r"""Insists on the Nash bargaining solution.
+
+    Target outcome N = ``target`` if given, else
+
+        N = argmax_ω (u(ω) − r)(u_opp(ω) − r_opp)  over ω with u(ω) > r and u_opp(ω) > r_opp
+
+    (reservation values of round 0; lowest index on ties). In round s the target utility is
+    T_s = max(u(N), f_s); it offers N while u(N) ≥ f_s (else the lowest outcome with u ≥ f_s) and
+    accepts ω iff u(ω) ≥ T_s. With no outcome better than both reservation values it behaves as a
+    hardliner (offers its best, accepts only its best). Needs the opponent's utility (complete
+    information).
+
+    Reference: Nash (1950), "The bargaining problem", Econometrica 18(2): 155–162.
+    """
+
+    classifier: ClassVar[dict[str, bool]] = {
+        **_Threshold.classifier,
+        "uses_opponent_utility": True,
+    }
+
+    def __init__(self, target: int | None = None) -> None:
+        if target is not None and (int(target) != target or target < 0):
+            raise bad_param(type(self), "target", "an outcome index ≥ 0 or None", target)
+        self.target = None if target is None else int(target)
+
+    def params(self) -> dict[str, Any]:
+        return {"target": self.target}
+
+    def nash_point(self, view: SideView) -> int:
+        if self.target is not None:
+            if self.target >= view.n_outcomes:
+                raise bad_param(
+                    type(self), "target", f"an outcome index < {view.n_outcomes}", self.target
+                )
+            return self.target
+        return int(
+            schedule.nash_outcomes(
+                view.u[None, :],
+                view.u_opp[None, :],
+                view.reserved[:1],
+                view.opp_reserved[:1],
+            )[0]
+        )
+
+    def targets(self, view: SideView) -> tuple[np.ndarray, list[int]]:
+        n = self.nash_point(view)
+        self.point = n
+        if n < 0:
+            t = np.full(view.n_steps, view.best)
+            return t, view.picks(t)
+        t = np.maximum(view.u[n], view.floor)
+        picks = view.picks(t)
+        keep = (view.u[n] >= view.floor).tolist()
+        return t, [n if k else p for k, p in zip(keep, picks, strict=True)]
+
+    def batch_params(self) -> dict[str, Any] | None:
+        return {"kind": KIND_NASH, "target": -1 if self.target is None else self.target}

@@ -1,0 +1,1 @@
+"""Multi-actor forecasting models: baselines, Bueno de Mesquita expected utility, KTAB-style SMP."""
