@@ -147,3 +147,36 @@ def test_all_time_based_pairs_match_negmas(i: int) -> None:
         assert (int(batch.agreement[k]), int(batch.step[k])) == got[:2]
         assert int(batch.n_offers[k]) == len(offers)
     assert mismatches == []
+
+
+def _single_issue(u: np.ndarray) -> tuple[list, LinearAdditiveUtilityFunction]:
+    issues = [make_issue(len(u), "x")]
+    table = TableFun({i: float(x) for i, x in enumerate(u)})
+    return issues, LinearAdditiveUtilityFunction([table], weights=[1.0], issues=issues)
+
+
+@pytest.mark.parametrize(
+    ("below", "above", "nearer"), [(0.8e-6, 0.3e-6, "above"), (0.3e-6, 0.8e-6, "below")]
+)
+def test_nearest_outcome_rule_matches_negmas(below: float, above: float, nearer: str) -> None:
+    """Two outcomes straddle the Linear opener's round-40 threshold lo, both within NegMAS's
+    1e-6: NegMAS offers the nearer one (not simply the lowest ≥ lo − 1e-6)."""
+    n_steps, s = 100, 40
+    lo = (1.0 - 0.0) * (1.0 - (s + 1) / (n_steps + 1)) + 0.0 - 1e-4
+    grid = np.linspace(0.0, 1.0, 50)
+    u0 = np.sort(np.concatenate([grid[np.abs(grid - lo) > 0.01], [lo - below, lo + above]]))
+    u1 = 1.0 - 0.999 * u0**1.3
+    issues, f0 = _single_issue(u0)
+    _, f1 = _single_issue(u1)
+    f1 = LinearAdditiveUtilityFunction(f1.values, weights=[1.0], issues=issues)
+    mechanism = SAOMechanism(issues=issues, n_steps=n_steps)
+    opener, responder = LinearTBNegotiator(), BoulwareTBNegotiator()
+    mechanism.add(opener, ufun=f0)
+    mechanism.add(responder, ufun=f1)
+    state = mechanism.run()
+    theirs = [(r, 0 if who == opener.id else 1, o[0]) for r, who, o in mechanism.extended_trace]
+    ours = negotiate(u0, u1, "linear", "boulware", n_steps, compat="negmas")
+    assert ours.offers == theirs
+    assert (ours.agreement, ours.step) == (state.agreement[0], state.step)
+    expected = int(np.flatnonzero(u0 == lo + above)[0]) - (1 if nearer == "below" else 0)
+    assert (s, 0, expected) in ours.offers

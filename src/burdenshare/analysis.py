@@ -19,6 +19,7 @@ from burdenshare import data as bundled
 from burdenshare.agreement import BUILTIN_INDICES, compare, ledger, price_ratio, schedule
 from burdenshare.agreement.ledger import fx_rate
 from burdenshare.errors import DataError, Problem, display_path
+from burdenshare.forecast.scenario import ScenarioForecast, forecast_scenario
 from burdenshare.scenario import Scenario
 
 #: CPI change assumed for years the data do not cover yet (the Bank of Korea's 2 % target);
@@ -41,6 +42,8 @@ class AnalysisResults:
     comparison: pd.DataFrame | None
     #: bundled SMA payments 1991-2030 with real amounts at ``base_year`` prices
     history: pd.DataFrame
+    #: multi-actor forecasts, when the scenario has an [actors] section
+    forecast: ScenarioForecast | None = None
     started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -64,6 +67,8 @@ class AnalysisResults:
         }
         if self.comparison is not None:
             out["ledger_comparison"] = self.comparison
+        if self.forecast is not None:
+            out.update(self.forecast.tables())
         return out
 
 
@@ -190,5 +195,6 @@ def analyze(
             assumed_inflation=assumed_inflation,
             cpi=effective_indices(scenario)["rok_cpi"],
         ),
+        forecast=forecast_scenario(scenario, seed=seed) if scenario.actors else None,
         started_at=started,
     )

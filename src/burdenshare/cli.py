@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from burdenshare import __version__
 from burdenshare.errors import BurdenshareError
@@ -42,8 +43,12 @@ def user_errors(func: F) -> F:
             return func(*args, **kwargs)
         except BurdenshareError as exc:
             for problem in exc.problems:
+                # The problem text is the user's own words (TOML tables in brackets): no markup.
                 err_console.print(
-                    f"[bold red]error:[/] {problem}", markup=True, highlight=False, soft_wrap=True
+                    f"[bold red]error:[/] {escape(str(problem))}",
+                    markup=True,
+                    highlight=False,
+                    soft_wrap=True,
                 )
             raise typer.Exit(2) from None
 
@@ -553,3 +558,109 @@ def compare_cmd(
         plot.write_text(figure.svg, encoding="utf-8")
         if not (as_csv or as_json):
             console.print(f"[green]plot[/] {plot}")
+
+
+@app.command("forecast")
+@user_errors
+def forecast_cmd(
+    source: str = typer.Argument(
+        ...,
+        metavar="FILE|NAME",
+        help="Actor table: a BDM CSV (Actor,Capability,Position,Salience), a KTAB SMP CSV, or a "
+        "scenario (file or bundled name) with an [actors] section.",
+        show_default=False,
+    ),
+    model: str = typer.Option("bdm", "--model", "-m", help="Forecasting model (registry name)."),
+    preset: str = typer.Option("scholz-code", "--preset", help="BDM preset."),
+    rounds: int | None = typer.Option(
+        None, "--rounds", "-r", min=1, help="Rounds to run (default: the model's, BDM 10)."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Seed (stochastic models)."),
+    as_json: bool = typer.Option(False, "--json", help="Print rounds as JSON."),
+) -> None:
+    """Forecast the outcome of a multi-actor issue: median, mean, BDM or a KTAB-style SMP.
+
+    Prints the median and mean per round and the forecast; --json prints
+    {"rounds": [{"round": 0, "median": ..., "mean": ..., "positions": {actor: x}}, ...]}
+    (round 0 is the input). Models: see `burdenshare forecast --model help`.
+
+    Examples:
+
+      burdenshare forecast tests/data/bdm/emission_standards_bdm1994_s01.csv --model bdm --json
+
+      burdenshare forecast sma-2019 --model smp --seed 1
+
+      burdenshare forecast actors.csv --model median
+    """
+    import json
+
+    from burdenshare.errors import Problem, ScenarioError
+    from burdenshare.forecast.actors import read_bdm_csv, read_ktab_csv
+    from burdenshare.forecast.registry import load_models
+
+    models = load_models()
+    if model == "help":
+        console.print("forecasting models: " + ", ".join(models))
+        return
+    models.get(model)  # unknown names are a user error listing the valid ones
+    path = Path(source)
+    if path.suffix.lower() == ".csv":
+        first = path.read_text(encoding="utf-8-sig").split("\n", 1)[0] if path.is_file() else ""
+        table = read_bdm_csv(path) if first.startswith("Actor,") else read_ktab_csv(path)
+        factory = models.get(model)
+        runner = factory(preset=preset) if model == "bdm" else factory()
+        result = runner.run(table, max_rounds=rounds, seed=seed)
+        out, forecast, stop = result.to_rounds(), result.forecast, result.stop.describe()
+        dims = list(table.dimensions)
+        trajectory = result.trajectory()
+    else:
+        from burdenshare.forecast.scenario import actor_table_from_scenario, run_model
+        from burdenshare.scenario import load_scenario
+
+        scenario = load_scenario(source)
+        if scenario.actors is None:
+            raise ScenarioError(
+                [
+                    Problem(
+                        "the scenario has no [actors] section",
+                        path="actors",
+                        expected="an [actors] table for the forecasting models",
+                    )
+                ]
+            )
+        table = actor_table_from_scenario(scenario)
+        run = run_model(
+            model,
+            table,
+            scenario,
+            rounds=rounds or scenario.actors.rounds,
+            seed=seed,
+            preset=preset,
+        )
+        out = run.result.to_rounds()
+        out["notes"] = list(run.notes)
+        forecast, stop, dims, trajectory = (
+            run.forecast,
+            run.stop,
+            list(table.dimensions),
+            (run.trajectory),
+        )
+    if as_json:
+        typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    grid = Table(title=f"{model} forecast: {table.scenario or path.name}")
+    grid.add_column("round", justify="right")
+    for d in dims:
+        grid.add_column(f"median {d}", justify="right")
+        grid.add_column(f"mean {d}", justify="right")
+    for rnd, rows in trajectory.groupby("round", sort=True):
+        by_dim = rows.set_index("dimension")
+        cells = [f"{by_dim.loc[d, c]:,.4g}" for d in dims for c in ("median", "mean")]
+        grid.add_row(str(rnd), *cells)
+    console.print(grid)
+    values = ", ".join(f"{d} = {float(v):,.4g}" for d, v in zip(dims, forecast, strict=True))
+    console.print(f"forecast: {values} ({stop})")
+    for note in out.get("notes", []):
+        console.print(f"[dim]note: {note}[/]")

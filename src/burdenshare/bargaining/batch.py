@@ -104,9 +104,15 @@ class StrategyBatch:
         for i, item in enumerate(items):
             if not isinstance(item, str | Strategy):
                 raise BurdenshareError(
-                    [Problem("not a strategy", path=f"strategies[{i}]",
-                             expected="a strategy name or Strategy", found=type(item).__name__)]
-                )  # fmt: skip
+                    [
+                        Problem(
+                            "not a strategy",
+                            path=f"strategies[{i}]",
+                            expected="a strategy name or Strategy",
+                            found=type(item).__name__,
+                        )
+                    ]
+                )
             try:
                 key: object = (type(item).__name__, item)
                 hash(key)
@@ -143,16 +149,28 @@ class StrategyBatch:
 
 def _params(strategy: Strategy) -> dict[str, float]:
     p = strategy.batch_params()
-    base = {"kind": KIND_REFERENCE, "e": 1.0, "eps": 0.0, "walk_below": -math.inf,
-            "walk_from": 0, "target": -1}  # fmt: skip
+    base = {
+        "kind": KIND_REFERENCE,
+        "e": 1.0,
+        "eps": 0.0,
+        "walk_below": -math.inf,
+        "walk_from": 0,
+        "target": -1,
+    }
     return base if p is None else {**base, **p}
 
 
 def _shape_error(what: str, rows: int, found: int) -> BurdenshareError:
     return BurdenshareError(
-        [Problem(f"{what} do not match the batch size", path=what,
-                 expected=f"1 or {rows}", found=str(found))]
-    )  # fmt: skip
+        [
+            Problem(
+                f"{what} do not match the batch size",
+                path=what,
+                expected=f"1 or {rows}",
+                found=str(found),
+            )
+        ]
+    )
 
 
 @dataclass(frozen=True)
@@ -228,9 +246,15 @@ def negotiate_batch(
     n = us[0].shape[-1]
     if us[1].shape[-1] != n:
         raise BurdenshareError(
-            [Problem("the sides' utilities differ in length", path="u_responder",
-                     expected=str(n), found=str(us[1].shape[-1]))]
-        )  # fmt: skip
+            [
+                Problem(
+                    "the sides' utilities differ in length",
+                    path="u_responder",
+                    expected=str(n),
+                    found=str(us[1].shape[-1]),
+                )
+            ]
+        )
     masks = _masks(ratifiable, n)
     rows = _rows(size, us, opener, responder, reserved, discount, masks)
     strategies = [StrategyBatch.build(opener, rows), StrategyBatch.build(responder, rows)]
@@ -269,9 +293,15 @@ def _masks(ratifiable: object, n: int) -> np.ndarray | None:
     for a in arrays:
         if a.ndim not in (1, 2) or a.shape[-1] != n:
             raise BurdenshareError(
-                [Problem("ratification mask has the wrong shape", path="ratifiable",
-                         expected=f"[{n}] or [batch, {n}]", found=str(a.shape))]
-            )  # fmt: skip
+                [
+                    Problem(
+                        "ratification mask has the wrong shape",
+                        path="ratifiable",
+                        expected=f"[{n}] or [batch, {n}]",
+                        found=str(a.shape),
+                    )
+                ]
+            )
     combined = arrays[0]
     for a in arrays[1:]:
         combined = combined & a
@@ -298,9 +328,15 @@ def _rows(size: int | None, us: list[np.ndarray], *others: object) -> int:
     counts.discard(1)
     if len(counts) > 1:
         raise BurdenshareError(
-            [Problem("inputs disagree on the number of negotiations", path="batch",
-                     expected="one size (or 1, shared)", found=", ".join(map(str, sorted(counts))))]
-        )  # fmt: skip
+            [
+                Problem(
+                    "inputs disagree on the number of negotiations",
+                    path="batch",
+                    expected="one size (or 1, shared)",
+                    found=", ".join(map(str, sorted(counts))),
+                )
+            ]
+        )
     return counts.pop() if counts else 1
 
 
@@ -308,10 +344,15 @@ def _check_targets(strategies: StrategyBatch, n: int, side: int) -> None:
     bad = (strategies.kind == KIND_NASH) & (strategies.target >= n)
     if bad.any():
         raise BurdenshareError(
-            [Problem("Nash-seeker target outside the outcome space",
-                     path=f"{SIDES[side]}.target", expected=f"an index < {n}",
-                     found=str(int(strategies.target[bad][0])))]
-        )  # fmt: skip
+            [
+                Problem(
+                    "Nash-seeker target outside the outcome space",
+                    path=f"{SIDES[side]}.target",
+                    expected=f"an index < {n}",
+                    found=str(int(strategies.target[bad][0])),
+                )
+            ]
+        )
 
 
 @dataclass
@@ -385,7 +426,7 @@ class _Side:
         self.uid = uid
         self.identity = shared is None
         floor, target, pick, outside = _schedule(
-            self.u if shared is None else self.u,
+            self.u,
             self.order,
             self.sorted,
             strategies.take(first),
@@ -408,7 +449,9 @@ class _Side:
         return rows if self.identity else self.uid[rows]
 
 
-def _distinct_rows(columns: list[np.ndarray], reserved: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _distinct_rows(
+    columns: list[np.ndarray], reserved: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """``uid`` (row → distinct key) and ``first`` (distinct key → a row) for the rows' schedule
     inputs; the reserved values enter as one column unless some row varies by round."""
     per_round = bool((reserved != reserved[:, :1]).any())
@@ -457,10 +500,7 @@ def _schedule(
         )
         keep[rows] = has[:, None] & (u_point[:, None] >= floor[rows])
     positions = schedule.pick_positions(sorted_u, targets, negmas)
-    if per_row:
-        pick = np.take_along_axis(order, positions, axis=1)
-    else:
-        pick = order[0][positions]
+    pick = np.take_along_axis(order, positions, axis=1) if per_row else order[0][positions]
     pick = np.where(keep, point[:, None], pick)
     outside = None if negmas else floor > best[:, None]
     if outside is not None and not outside.any():
@@ -500,14 +540,18 @@ class _Chunk:
         if ((strat[0].kind == KIND_NASH) | (strat[1].kind == KIND_NASH)).any():
             u0 = u_rows[0] if u_rows[0].ndim == 2 else u_rows[0][None, :]
             u1 = u_rows[1] if u_rows[1].ndim == 2 else u_rows[1][None, :]
-            nash = schedule.nash_outcomes(
-                u0, u1, self.reserved[0][:, 0], self.reserved[1][:, 0]
-            )
+            nash = schedule.nash_outcomes(u0, u1, self.reserved[0][:, 0], self.reserved[1][:, 0])
         self.sides = [
             _Side(
-                u_rows[i], shared[i], strat[i], self.reserved[i],
-                None if d_rows is None else d_rows[i], times, negmas, nash,
-            )  # fmt: skip
+                u_rows[i],
+                shared[i],
+                strat[i],
+                self.reserved[i],
+                None if d_rows is None else d_rows[i],
+                times,
+                negmas,
+                nash,
+            )
             for i in range(2)
         ]
         self.mask = None if masks is None else (masks[sl] if masks.ndim == 2 else masks[None, :])
@@ -606,9 +650,12 @@ class _Chunk:
             k = 0 if side.u0 is not None else r
             j = int(side.ids(np.array([r]))[0])
             alt = schedule.first_unstruck(
-                side.sorted[k], side.order[k], float(side.target[s][j]),
-                float(side.floor[s][j]), struck,
-            )  # fmt: skip
+                side.sorted[k],
+                side.order[k],
+                float(side.target[s][j]),
+                float(side.floor[s][j]),
+                struck,
+            )
             if alt is None:
                 gone[i] = True
             else:
@@ -693,7 +740,9 @@ def _row_strategy(strategies: StrategyBatch, b: int) -> Strategy:
         return make_strategy(strategies.objects[oid])  # a fresh copy per row
     if math.isfinite(strategies.walk_below[b]):
         return WalkOut(
-            threshold=float(strategies.walk_below[b]), from_round=int(strategies.walk_from[b]),
-            e=float(strategies.e[b]), negmas_eps=float(strategies.eps[b]),
-        )  # fmt: skip
+            threshold=float(strategies.walk_below[b]),
+            from_round=int(strategies.walk_from[b]),
+            e=float(strategies.e[b]),
+            negmas_eps=float(strategies.eps[b]),
+        )
     return TimeDependent(e=float(strategies.e[b]), negmas_eps=float(strategies.eps[b]))

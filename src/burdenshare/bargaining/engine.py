@@ -129,9 +129,15 @@ def check_mode(compat: str | None) -> bool:
 def check_steps(n_steps: int) -> int:
     if isinstance(n_steps, bool) or int(n_steps) != n_steps or n_steps < 1:
         raise BurdenshareError(
-            [Problem("a negotiation needs at least one round", path="n_steps",
-                     expected="an integer ≥ 1", found=repr(n_steps))]
-        )  # fmt: skip
+            [
+                Problem(
+                    "a negotiation needs at least one round",
+                    path="n_steps",
+                    expected="an integer ≥ 1",
+                    found=repr(n_steps),
+                )
+            ]
+        )
     return int(n_steps)
 
 
@@ -140,14 +146,26 @@ def check_utilities(u: ArrayLike, name: str, ndims: tuple[int, ...] = (1,)) -> n
     if arr.ndim not in ndims or arr.shape[-1] == 0:
         shape = " or ".join({1: "[n_outcomes]", 2: "[batch, n_outcomes]"}[d] for d in ndims)
         raise BurdenshareError(
-            [Problem("utilities have the wrong shape", path=name, expected=shape,
-                     found=str(arr.shape))]
-        )  # fmt: skip
+            [
+                Problem(
+                    "utilities have the wrong shape",
+                    path=name,
+                    expected=shape,
+                    found=str(arr.shape),
+                )
+            ]
+        )
     if not np.isfinite(arr).all():
         raise BurdenshareError(
-            [Problem("utilities must be finite", path=name, expected="finite numbers",
-                     found="NaN or infinity")]
-        )  # fmt: skip
+            [
+                Problem(
+                    "utilities must be finite",
+                    path=name,
+                    expected="finite numbers",
+                    found="NaN or infinity",
+                )
+            ]
+        )
     return arr
 
 
@@ -168,14 +186,26 @@ def check_reserved(r: ArrayLike, n_steps: int, name: str, rows: int | None = Non
     except ValueError:
         want = "a number or [n_steps]" if rows is None else "a number, [batch] or [batch, n_steps]"
         raise BurdenshareError(
-            [Problem("reserved values have the wrong shape", path=name, expected=want,
-                     found=str(arr.shape))]
-        ) from None  # fmt: skip
+            [
+                Problem(
+                    "reserved values have the wrong shape",
+                    path=name,
+                    expected=want,
+                    found=str(arr.shape),
+                )
+            ]
+        ) from None
     if not np.isfinite(out).all():
         raise BurdenshareError(
-            [Problem("reserved values must be finite", path=name, expected="finite numbers",
-                     found="NaN or infinity")]
-        )  # fmt: skip
+            [
+                Problem(
+                    "reserved values must be finite",
+                    path=name,
+                    expected="finite numbers",
+                    found="NaN or infinity",
+                )
+            ]
+        )
     return out
 
 
@@ -183,9 +213,12 @@ def check_discount(d: ArrayLike, name: str) -> np.ndarray:
     arr = np.asarray(d, dtype=np.float64)
     if not ((arr > 0.0) & (arr <= 1.0)).all():
         raise BurdenshareError(
-            [Problem("discount factor out of range", path=name, expected="0 < d ≤ 1",
-                     found=str(arr))]
-        )  # fmt: skip
+            [
+                Problem(
+                    "discount factor out of range", path=name, expected="0 < d ≤ 1", found=str(arr)
+                )
+            ]
+        )
     return arr
 
 
@@ -214,9 +247,15 @@ def resolve(strategy: str | Strategy, name: str) -> Strategy:
     if isinstance(strategy, str):
         return make_strategy(strategy)
     raise BurdenshareError(
-        [Problem("not a strategy", path=name, expected="a strategy name or Strategy",
-                 found=type(strategy).__name__)]
-    )  # fmt: skip
+        [
+            Problem(
+                "not a strategy",
+                path=name,
+                expected="a strategy name or Strategy",
+                found=type(strategy).__name__,
+            )
+        ]
+    )
 
 
 def side_seeds(seed: int | np.random.SeedSequence) -> tuple[np.random.SeedSequence, ...]:
@@ -270,9 +309,15 @@ def negotiate(
     us = [check_utilities(u_opener, "u_opener"), check_utilities(u_responder, "u_responder")]
     if us[0].shape != us[1].shape:
         raise BurdenshareError(
-            [Problem("the sides' utilities differ in length", path="u_responder",
-                     expected=str(us[0].shape), found=str(us[1].shape))]
-        )  # fmt: skip
+            [
+                Problem(
+                    "the sides' utilities differ in length",
+                    path="u_responder",
+                    expected=str(us[0].shape),
+                    found=str(us[1].shape),
+                )
+            ]
+        )
     rs = [check_reserved(reserved[i], n_steps, f"reserved[{i}]") for i in range(2)]
     if negmas:
         check_negmas_inputs(negmas, discount, ratify, any(bool((r != r[0]).any()) for r in rs))
@@ -377,6 +422,10 @@ def _run(
 
 def _bad_move(strategy: Strategy, side: int, s: int, what: str) -> BurdenshareError:
     return BurdenshareError(
-        [Problem(f"strategy {strategy!r} ({SIDES[side]}) made an illegal move in round {s}: {what}",
-                 expected="an unstruck outcome index, or accept with an offer on the table")]
-    )  # fmt: skip
+        [
+            Problem(
+                f"strategy {strategy!r} ({SIDES[side]}) made an illegal move in round {s}: {what}",
+                expected="an unstruck outcome index, or accept with an offer on the table",
+            )
+        ]
+    )

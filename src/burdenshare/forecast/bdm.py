@@ -202,7 +202,8 @@ def challenge_eu(
     """``E[a, b] = EU(a→b)`` (module docstring, step 2) with exponent ``rho[a, b]``
     (broadcastable to N×N) and target salience ``s_b``."""
     adx = np.abs(x[:, None] - x[None, :])
-    us = 2.0 - 4.0 * (0.5 - 0.5 * adx / span) ** rho
+    # the clip only matters for positions outside the range (a view of arbitrary positions)
+    us = 2.0 - 4.0 * np.maximum(0.5 - 0.5 * adx / span, 0.0) ** rho
     uf = 2.0 - 4.0 * (0.5 + 0.5 * adx / span) ** rho
     usq = 2.0 - 4.0 * 0.5**rho
     sb = s[None, :]

@@ -61,6 +61,10 @@ class Stop:
             return f"converged: no position changes after round {self.cycle_start}"
         if self.reason == "median_stable":
             return f"median stable at round {self.round}"
+        if self.reason == "converged":
+            return (
+                f"converged at round {self.round}: the last move was below the stopping threshold"
+            )
         if self.reason == "max_rounds":
             return f"stopped at the round limit ({self.round})"
         return "input only"

@@ -181,3 +181,48 @@ def _deadline_ids_unique(sc: Scenario) -> Iterator[Finding]:
                 found=toml_value(deadline.id),
             )
         seen.add(deadline.id)
+
+
+@check
+def _actors_fill_every_dimension(sc: Scenario) -> Iterator[Finding]:
+    if sc.actors is None:
+        return
+    dims = sc.actors.dimensions
+    for aid, actor in sc.actors.table.items():
+        for table in ("position", "salience"):
+            given = getattr(actor, table)
+            for dim in given:
+                if dim not in dims:
+                    yield Finding(
+                        ("actors", "table", aid, table, dim),
+                        f"unknown dimension '{dim}'" + suggest(dim, dims),
+                        expected=one_of(dims),
+                        found=toml_value(dim),
+                    )
+            for dim in dims:
+                if dim not in given:
+                    yield Finding(
+                        ("actors", "table", aid, table),
+                        f"no {table} for dimension '{dim}'",
+                        expected=f"a value for every dimension ({', '.join(dims)})",
+                    )
+        for dim, x in actor.position.items():
+            spec = dims.get(dim)
+            if spec is not None and not spec.min <= x <= spec.max:
+                yield Finding(
+                    ("actors", "table", aid, "position", dim),
+                    f"position outside dimension '{dim}'",
+                    expected=f"{spec.min:g} <= value <= {spec.max:g}",
+                    found=toml_value(x),
+                )
+    from burdenshare.forecast.registry import load_models
+
+    models = load_models()
+    for i, name in enumerate(sc.actors.models):
+        if name not in models:
+            yield Finding(
+                ("actors", "models", i),
+                f"unknown forecasting model '{name}'" + suggest(name, list(models)),
+                expected=one_of(list(models)),
+                found=toml_value(name),
+            )

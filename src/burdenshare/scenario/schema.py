@@ -45,10 +45,14 @@ from burdenshare.scenario.render import toml_value
 from burdenshare.spec_base import Sourced, Strict
 
 __all__ = [
+    "ActorDimension",
+    "ActorSpec",
+    "ActorsSection",
     "BooleanIssue",
     "CategoricalIssue",
     "ContinuousIssue",
     "Deadline",
+    "ForecastNoise",
     "IndexSeries",
     "IntegerIssue",
     "Issue",
@@ -736,6 +740,87 @@ class LedgerSpec(Strict):
         return value
 
 
+# --------------------------------------------------------------------------- [actors]
+Positive = Annotated[float, BeforeValidator(_number_only), Field(gt=0, allow_inf_nan=False)]
+
+
+class ActorDimension(Strict):
+    """One issue dimension of the forecasting models, with its scale."""
+
+    description: str = Field(default="", description="What a position on it means.")
+    unit: str = Field(default="", description="Unit of positions.", examples=["bn KRW"])
+    min: Number = Field(description="Lowest position on the scale.", examples=[900])
+    max: Number = Field(description="Highest position on the scale.", examples=[6000])
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ActorDimension:
+        if not self.min < self.max:
+            raise check_error(
+                "min must be below max", expected="min < max", found=f"{self.min} >= {self.max}"
+            )
+        return self
+
+
+class ActorSpec(Sourced):
+    """One actor of the forecasting models: its clout and, per dimension, position and salience.
+
+    Salience is on 0-1 (how much the actor cares, relative to its other concerns); capability is
+    on any positive scale (only ratios matter).
+    """
+
+    name: str = Field(min_length=1, description="Display name.", examples=["US President"])
+    capability: Annotated[
+        float, BeforeValidator(_number_only), Field(gt=0, allow_inf_nan=False)
+    ] = Field(description="Power or clout (> 0; only ratios matter).", examples=[100])
+    position: Annotated[dict[str, Number], TypeDoc("table: dimension id → number")] = Field(
+        description="Position per dimension, on the dimension's scale.",
+        examples=[{"contribution_2020": 5830, "duration": 1}],
+    )
+    salience: Annotated[dict[str, Unit], TypeDoc("table: dimension id → number in 0-1")] = Field(
+        description="Salience per dimension, 0-1.",
+        examples=[{"contribution_2020": 0.9, "duration": 0.3}],
+    )
+    description: str = Field(default="", description="Who this is.")
+
+
+class ForecastNoise(Strict):
+    """Monte Carlo perturbation of the actor table (normal noise, seeded by --seed)."""
+
+    position: Annotated[float, Field(ge=0)] = Field(
+        default=0.0, description="Std of position noise, as a fraction of each dimension's range."
+    )
+    salience: Annotated[float, Field(ge=0)] = Field(
+        default=0.0, description="Std of salience noise (absolute, clipped to 0-1)."
+    )
+    capability: Annotated[float, Field(ge=0)] = Field(
+        default=0.0, description="Std of capability noise (relative, lognormal)."
+    )
+    runs: Annotated[int, Field(ge=1, le=100_000)] = Field(
+        default=200, description="Number of perturbed runs.", examples=[200]
+    )
+
+
+class ActorsSection(Strict):
+    """The field of players for the multi-actor forecasting models."""
+
+    dimensions: dict[Id, ActorDimension] = Field(
+        min_length=1, description="Issue dimensions with their scales, by id."
+    )
+    models: list[str] = Field(
+        default_factory=lambda: ["median", "mean", "bdm"],
+        description="Forecasting models `analyze` runs (see `burdenshare forecast --help`).",
+        examples=[["median", "bdm", "smp"]],
+    )
+    preset: str = Field(default="scholz-code", description="BDM preset.", examples=["scholz-code"])
+    rounds: Annotated[int, Field(ge=1, le=1000)] = Field(
+        default=10, description="Rounds for the iterative models.", examples=[10]
+    )
+    noise: ForecastNoise | None = Field(
+        default=None, description="Monte Carlo noise; the report shows the forecast distribution."
+    )
+    table: dict[Id, ActorSpec] = Field(min_length=2, description="The actors, by id.")
+
+
 # --------------------------------------------------------------------------- the scenario
 class Scenario(Strict):
     """A negotiation as it stood on one date: who, over what, wanting what, by when.
@@ -770,6 +855,9 @@ class Scenario(Strict):
     )
     ledger: LedgerSpec = Field(
         default_factory=LedgerSpec, description="Ledger defaults (base year, currencies)."
+    )
+    actors: ActorsSection | None = Field(
+        default=None, description="Actors for the multi-actor forecasting models (optional)."
     )
 
     _source_path: Path | None = PrivateAttr(default=None)

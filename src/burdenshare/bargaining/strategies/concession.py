@@ -152,9 +152,12 @@ class WalkOut(_Threshold):
         walk iff s ≥ k and u(ω) < θ and u(ω) < T_s
 
     Models a delegation leaving the table over an unacceptable demand (the SMA meeting of
-    19 November 2019 ended after about an hour). The walk-out is the protocol's "end negotiation"
-    response (NegMAS ``ResponseType.END_NEGOTIATION``; Aydoğan et al. 2017, "Alternating offers
-    protocols for multilateral negotiation", on the stacked alternating offers protocol).
+    19 November 2019 ended after about an hour).
+
+    References: the protocol's "end negotiation" response — Aydoğan, Festen, Hindriks & Jonker
+    (2017), "Alternating offers protocols for multilateral negotiation", Modern Approaches to
+    Agent-based Complex Automated Negotiation, SCI 674, pp. 153–167 (NegMAS 0.16.0
+    ``ResponseType.END_NEGOTIATION``); concession as Faratin, Sierra & Jennings (1998).
     """
 
     classifier: ClassVar[dict[str, bool]] = {**_Threshold.classifier, "walks_out": True}

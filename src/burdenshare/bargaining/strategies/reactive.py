@@ -98,7 +98,8 @@ class RandomOffers(Strategy):
     unstruck outcomes with u ≥ f_s (walk out if there is none). Never accepts below its
     reservation value. Deterministic given the seed the engine hands it.
 
-    Reference: the random baseline of NegMAS 0.16.0 (``RandomNegotiator``,
+    Reference: the random baseline ``RandomNegotiator`` of NegMAS (Mohammad, Nakadai &
+    Greenwald (2019), "NegMAS: a platform for situated negotiations", ACAN workshop;
     https://negmas.readthedocs.io), restricted here to rational outcomes.
     """
 
