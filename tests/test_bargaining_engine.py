@@ -78,17 +78,15 @@ def test_discount() -> None:
     assert result.utilities == (0.5, 0.5)
 
 
-def test_discount_raises_the_floor_over_time() -> None:
-    # r = 0.3, d = 0.25: floor_s = 0.3 / 0.25^t = .3, .4243, .6, .8485, 1.2 → the hardline
-    # responder's outside option beats every deal in round 4 (t = 1): it walks out.
-    result = negotiate(
-        U, 1 - U, "hardliner", "linear", 5, reserved=(0.0, 0.3), discount=(1.0, 0.25)
-    )
-    assert (result.step, result.ended_by, result.reason) == (5, 1, Reason.OUTSIDE_OPTION)
-    # the Linear responder's offers stay above the rising floor: 1 − i/10 ≥ floor_s
-    offers = [o for s, side, o in result.offers if side == 1]
-    floors = [0.3, 0.3 / 0.25**0.25, 0.6, 0.3 / 0.25**0.75]
-    assert all(1 - o / 10 >= f for o, f in zip(offers, floors, strict=True))
+def test_discount_scales_the_outside_option_too() -> None:
+    # GENIUS semantics: ending in round s, deal and outside option are both multiplied by
+    # d^{t_s}, so the discount moves no threshold; it only scales what the sides end with.
+    args = (U, 1 - U, "hardliner", "linear", 5)
+    plain = negotiate(*args, reserved=(0.2, 0.3))
+    discounted = negotiate(*args, reserved=(0.2, 0.3), discount=(0.5, 0.25))
+    assert plain.events == discounted.events and discounted.timedout
+    assert plain.payoffs == (0.2, 0.3)
+    assert discounted.payoffs == (0.5 * 0.2, 0.25 * 0.3)  # t = 1 in the last round
 
 
 def test_ratification_voids_and_strikes() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = [ROOT / "README.md", ROOT / "docs" / "tutorial.md"]
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 
 def _python_blocks(path: Path) -> list[str]:
@@ -18,7 +18,8 @@ def _python_blocks(path: Path) -> list[str]:
 @pytest.mark.parametrize("path", DOCS, ids=lambda p: p.name)
 def test_snippets_run(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     blocks = _python_blocks(path)
-    assert blocks, f"{path.name} has no python snippets"
+    if path.name in ("README.md", "tutorial.md"):
+        assert blocks, f"{path.name} has no python snippets"
     namespace: dict[str, object] = {}
     for block in blocks:
         exec(compile(block, str(path), "exec"), namespace)

@@ -192,15 +192,14 @@ class StrategyContract:
             u = case["u"][side]
             r = np.broadcast_to(case["reserved"][side], (n_steps,))
             negmas = case["compat"] == "negmas"
-            t = np.arange(n_steps) / max(n_steps - 1, 1) if n_steps > 1 else np.ones(1)
-            d = case.get("discount", (1.0, 1.0))[side] ** t
+            # (a discount scales deal and outside option alike: it cancels here)
             # NegMAS's rule may offer an outcome up to 1e-6 below its threshold
             slack = 1e-6 if negmas else 1e-12
             for e in result.trace:
                 if e.side != side or e.outcome is None:
                     continue
                 assert 0 <= e.outcome < n
-                value = u[e.outcome] * (1.0 if negmas else d[e.round])
+                value = u[e.outcome]
                 if e.action == "accept":
                     accepts += 1
                     assert value >= r[e.round] - 1e-12

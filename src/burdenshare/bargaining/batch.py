@@ -196,6 +196,23 @@ class BatchResult:
     def __len__(self) -> int:
         return int(self.agreement.shape[0])
 
+    @classmethod
+    def empty(cls, rows: int) -> BatchResult:
+        """All rows unfinished; the engine fills the arrays in place."""
+        return cls(
+            agreement=np.full(rows, -1, dtype=np.int64),
+            step=np.zeros(rows, dtype=np.int32),
+            timedout=np.zeros(rows, dtype=bool),
+            ended_by=np.full(rows, -1, dtype=np.int8),
+            reason=np.zeros(rows, dtype=np.int8),
+            n_offers=np.zeros(rows, dtype=np.int32),
+            n_voided=np.zeros(rows, dtype=np.int32),
+            u_opener=np.full(rows, np.nan),
+            u_responder=np.full(rows, np.nan),
+            payoff_opener=np.full(rows, np.nan),
+            payoff_responder=np.full(rows, np.nan),
+        )
+
     def to_frame(self) -> pd.DataFrame:
         """One row per negotiation; ``ended_by`` and ``reason`` as readable categories."""
         frame = pd.DataFrame({f.name: getattr(self, f.name) for f in fields(self)})
@@ -231,7 +248,8 @@ def negotiate_batch(
         u_opener, u_responder: ``[n_outcomes]`` (shared by every row) or ``[batch, n_outcomes]``.
         opener, responder: one strategy, one per row, or a :class:`StrategyBatch`.
         reserved: per side a number, ``[batch]``, or ``[batch, n_steps]`` (per round).
-        discount: per side a number or ``[batch]`` (d, applied as d^{t_s}).
+        discount: per side a number or ``[batch]``: d, scaling deal and outside option by
+            d^{t_s} (only the payoffs change).
         ratifiable: boolean ``[n_outcomes]`` or ``[batch, n_outcomes]`` (both sides' ratifiers
             combined), or a pair of them (one per side; an outcome must pass both).
         size: number of negotiations when every input is shared.
@@ -274,7 +292,7 @@ def negotiate_batch(
     shared = [None if u.ndim == 2 else engine.sort_utilities(u[None, :]) for u in us]
     times = schedule.relative_times(n_steps, negmas)
     root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    out = _Results.empty(rows)
+    out = BatchResult.empty(rows)
     # Per-row utilities (and the Nash product) need [chunk, n_outcomes] arrays: cap their size.
     wide = any(u.ndim == 2 for u in us) or any((s.kind == KIND_NASH).any() for s in strategies)
     step = max(1, min(chunk_size, (1 << 22) // n)) if wide else max(1, chunk_size)
@@ -282,7 +300,7 @@ def negotiate_batch(
         sl = slice(lo, min(rows, lo + step))
         _Chunk(sl, us, shared, strategies, rs, ds, masks, times, negmas, n_steps, out).run()
         _reference_rows(sl, us, strategies, rs, ds, masks, compat, n_steps, root, rows, out)
-    return out.freeze()
+    return out
 
 
 def _masks(ratifiable: object, n: int) -> np.ndarray | None:
@@ -308,20 +326,28 @@ def _masks(ratifiable: object, n: int) -> np.ndarray | None:
     return combined
 
 
-def _rows(size: int | None, us: list[np.ndarray], *others: object) -> int:
+def _rows(
+    size: int | None,
+    us: list[np.ndarray],
+    opener: object,
+    responder: object,
+    reserved: tuple[ArrayLike, ArrayLike],
+    discount: tuple[ArrayLike, ArrayLike] | None,
+    masks: np.ndarray | None,
+) -> int:
+    """The batch size all inputs agree on (inputs of size 1 are shared)."""
     counts = {u.shape[0] for u in us if u.ndim == 2}
-    opener, responder, reserved, discount, masks = others
     for spec in (opener, responder):
         if isinstance(spec, StrategyBatch):
             counts.add(len(spec))
         elif not isinstance(spec, str | Strategy):
             counts.add(len(spec))  # type: ignore[arg-type]
     for group in (reserved, discount or ()):
-        for r in group:  # type: ignore[union-attr]
+        for r in group:
             a = np.asarray(r)
             if a.ndim >= 1:
                 counts.add(a.shape[0])
-    if isinstance(masks, np.ndarray) and masks.ndim == 2:
+    if masks is not None and masks.ndim == 2:
         counts.add(masks.shape[0])
     if size is not None:
         counts.add(int(size))
@@ -355,45 +381,11 @@ def _check_targets(strategies: StrategyBatch, n: int, side: int) -> None:
         )
 
 
-@dataclass
-class _Results:
-    agreement: np.ndarray
-    step: np.ndarray
-    timedout: np.ndarray
-    ended_by: np.ndarray
-    reason: np.ndarray
-    n_offers: np.ndarray
-    n_voided: np.ndarray
-    u_opener: np.ndarray
-    u_responder: np.ndarray
-    payoff_opener: np.ndarray
-    payoff_responder: np.ndarray
-
-    @classmethod
-    def empty(cls, rows: int) -> _Results:
-        return cls(
-            agreement=np.full(rows, -1, dtype=np.int64),
-            step=np.zeros(rows, dtype=np.int32),
-            timedout=np.zeros(rows, dtype=bool),
-            ended_by=np.full(rows, -1, dtype=np.int8),
-            reason=np.zeros(rows, dtype=np.int8),
-            n_offers=np.zeros(rows, dtype=np.int32),
-            n_voided=np.zeros(rows, dtype=np.int32),
-            u_opener=np.full(rows, np.nan),
-            u_responder=np.full(rows, np.nan),
-            payoff_opener=np.full(rows, np.nan),
-            payoff_responder=np.full(rows, np.nan),
-        )
-
-    def freeze(self) -> BatchResult:
-        return BatchResult(**{f.name: getattr(self, f.name) for f in fields(self)})
-
-
 class _Side:
     """One side's precomputed schedules for the rows of a chunk.
 
     Rows with the same schedule inputs (shared utilities, same strategy parameters, reserved
-    values and discount) share one schedule: ``uid[row]`` indexes the distinct schedules, stored
+    values) share one schedule: ``uid[row]`` indexes the distinct schedules, stored
     round-major (``target[s]`` is one contiguous vector) for the per-round gathers.
     """
 
@@ -403,7 +395,6 @@ class _Side:
         shared: tuple[np.ndarray, np.ndarray] | None,
         strategies: StrategyBatch,
         reserved: np.ndarray,
-        d: np.ndarray | None,
         times: np.ndarray,
         negmas: bool,
         nash: np.ndarray,
@@ -420,7 +411,7 @@ class _Side:
             self.u = u[None, :]
             self.u0 = u
             uid, first = _distinct_rows(
-                [strategies.kind, strategies.e, strategies.eps, point, *([] if d is None else [d])],
+                [strategies.kind, strategies.e, strategies.eps, point],
                 reserved,
             )
         self.uid = uid
@@ -431,7 +422,6 @@ class _Side:
             self.sorted,
             strategies.take(first),
             reserved[first],
-            None if d is None else schedule.discounts(times, d[first]),
             times,
             negmas,
             point[first],
@@ -468,7 +458,6 @@ def _schedule(
     sorted_u: np.ndarray,
     strategies: StrategyBatch,
     reserved: np.ndarray,
-    delta: np.ndarray | None,
     times: np.ndarray,
     negmas: bool,
     point: np.ndarray,
@@ -479,7 +468,7 @@ def _schedule(
     per_row = u.shape[0] > 1
     worst = np.broadcast_to(sorted_u[:, 0], (m,))
     best = np.broadcast_to(sorted_u[:, -1], (m,))
-    floor = schedule.floors(worst, reserved, delta, negmas)
+    floor = schedule.floors(worst, reserved, negmas)
     kind = strategies.kind
     targets = np.zeros((m, steps))
     td = kind == KIND_TIME_DEPENDENT
@@ -523,7 +512,7 @@ class _Chunk:
         times: np.ndarray,
         negmas: bool,
         n_steps: int,
-        out: _Results,
+        out: BatchResult,
     ) -> None:
         self.sl, self.out, self.n_steps = sl, out, n_steps
         strat = [s.take(sl) for s in strategies]
@@ -547,7 +536,6 @@ class _Chunk:
                 shared[i],
                 strat[i],
                 self.reserved[i],
-                None if d_rows is None else d_rows[i],
                 times,
                 negmas,
                 nash,
@@ -681,10 +669,9 @@ class _Chunk:
             u = np.full(rows.shape[0], np.nan)
             u[agreed] = side.utility(rows[agreed], self.agreement[rows][agreed])
             pay = self.reserved[x][rows, last].copy()
-            if self.delta is None:
-                pay[agreed] = u[agreed]
-            else:
-                pay[agreed] = self.delta[x][rows[agreed], last[agreed]] * u[agreed]
+            pay[agreed] = u[agreed]
+            if self.delta is not None:
+                pay = self.delta[x][rows, last] * pay
             u_col[g] = u
             pay_col[g] = pay
 
@@ -700,7 +687,7 @@ def _reference_rows(
     n_steps: int,
     root: np.random.SeedSequence,
     rows: int,
-    out: _Results,
+    out: BatchResult,
 ) -> None:
     """Rows with a non-vectorised strategy: the reference engine, one row at a time."""
     kinds = [s.kind[sl] for s in strategies]

@@ -52,9 +52,9 @@ ACTIONS = ("offer", "accept", "void", "walk")
 class Negotiation:
     """The result of one negotiation.
 
-    ``payoffs`` are what each side ends with: the discounted utility of the agreement
-    (δ_s·u), or the outside option of the round the talks ended in. ``trace`` is built on first
-    access from the compact event log the engine keeps.
+    ``payoffs`` are what each side ends with in the round s the talks ended: ``δ_s·u`` of the
+    agreement, or ``δ_s·r_s``, the outside option (δ_s = d^{t_s}; 1 without a discount).
+    ``trace`` is built on first access from the compact event log the engine keeps.
     """
 
     agreement: int | None
@@ -299,7 +299,8 @@ def negotiate(
         opener, responder: registry names (``"boulware"``) or :class:`Strategy` objects.
         n_steps: deadline in rounds (≥ 1).
         reserved: each side's outside option, a number or one value per round (default mode).
-        discount: each side's d; a deal in round s is worth ``d^{t_s}·u`` (default mode).
+        discount: each side's d; ending in round s, deal and outside option are both
+            multiplied by ``d^{t_s}`` (GENIUS semantics; default mode only).
         ratify: called on every accepted outcome; False voids it and the talks go on.
         compat: None (default semantics) or ``"negmas"`` (NegMAS 0.16.0, bit for bit).
         seed: root seed; the sides get its children 0 and 1.
@@ -345,17 +346,13 @@ def negotiate(
             reserved=np.array(rs[side]),
             opp_reserved=np.array(rs[1 - side]),
             delta=np.ones(n_steps) if deltas[side] is None else deltas[side],  # type: ignore[arg-type]
-            floor=schedule.floors(sorted_u[:1], rs[side][None, :], _row(deltas[side]), negmas)[0],
+            floor=schedule.floors(sorted_u[:1], rs[side][None, :], negmas)[0],
             order=order,
             sorted_u=sorted_u,
             struck=struck,
         )
         strategies[side].start(view, ss)
     return _run(us, rs, deltas, strategies, n_steps, ratify, struck)
-
-
-def _row(a: np.ndarray | None) -> np.ndarray | None:
-    return None if a is None else a[None, :]
 
 
 def _run(
@@ -377,15 +374,12 @@ def _run(
     def finish(
         agreement: int | None, s: int, ended_by: int | None, reason: Reason, note: str = ""
     ) -> Negotiation:
-        if agreement is None:
-            utilities = None
-            payoffs = (float(rs[0][s]), float(rs[1][s]))
-        else:
-            utilities = (u0[agreement], u1[agreement])
-            payoffs = (
-                utilities[0] if deltas[0] is None else float(deltas[0][s]) * utilities[0],
-                utilities[1] if deltas[1] is None else float(deltas[1][s]) * utilities[1],
-            )
+        utilities = None if agreement is None else (u0[agreement], u1[agreement])
+        base = (float(rs[0][s]), float(rs[1][s])) if utilities is None else utilities
+        payoffs = (
+            base[0] if deltas[0] is None else float(deltas[0][s]) * base[0],
+            base[1] if deltas[1] is None else float(deltas[1][s]) * base[1],
+        )
         timedout = reason is Reason.TIMEDOUT
         step = n_steps if timedout else s + 1
         return Negotiation(

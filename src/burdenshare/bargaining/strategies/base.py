@@ -67,7 +67,7 @@ class SideView:
     Built by the engine; ``struck`` is the engine's set of outcomes voided by ratification and
     no longer on the agenda (it grows during the negotiation). ``floor[s]`` is the lowest own
     utility worth taking in round s (see :func:`schedule.floors`); ``delta[s]`` the discount
-    factor of a deal made in round s.
+    factor ``d^{t_s}`` of round s (it scales deal and outside option alike).
     """
 
     side: int

@@ -8,7 +8,7 @@ floating-point operations are the same operations, in the same order, on the sam
 Two modes (see ``docs/bargaining.md``):
 
 - default: relative time ``t_s = s / (n_steps - 1)``; ``t ** e`` by numpy's vectorised power;
-  floors ``max(worst, r_s / δ_s)`` with per-round outside options and discount; no epsilon.
+  floors ``max(worst, r_s)`` with per-round outside options; no epsilon.
 - ``negmas``: NegMAS 0.16.0's ``t_s = (s + 1) / (n_steps + 1)``; ``t ** e`` by libm ``pow``
   (``math.pow``, as NegMAS calls it); static floor ``max(worst, reserved)``; the threshold is
   lowered by ``eps`` and the proposal is the nearest outcome to the threshold within 1e-6 below
@@ -90,20 +90,18 @@ def concession_row(e: float, n_steps: int, negmas: bool) -> FloatArray:
     return a
 
 
-def floors(
-    worst: FloatArray, reserved: FloatArray, delta: FloatArray | None, negmas: bool
-) -> FloatArray:
+def floors(worst: FloatArray, reserved: FloatArray, negmas: bool) -> FloatArray:
     """Lowest own utility a side will take in each round, ``[rows, n_steps]``.
 
-    Default: ``f_s = max(worst, r_s / δ_s)`` — a deal worth ``δ_s·u`` beats the outside option
-    ``r_s`` exactly when ``u ≥ r_s / δ_s``. NegMAS: ``max(worst, r_0)`` in every round.
+    Default: ``f_s = max(worst, r_s)`` with the round's outside option ``r_s`` (a discount
+    multiplies deal and outside option alike, GENIUS-style, so it cancels). NegMAS:
+    ``max(worst, r_0)`` in every round.
     """
     worst = np.asarray(worst, dtype=np.float64).reshape(-1, 1)
     reserved = np.asarray(reserved, dtype=np.float64)
     if negmas:
         return np.broadcast_to(np.maximum(worst, reserved[:, :1]), reserved.shape).copy()
-    level = reserved if delta is None else reserved / delta
-    return np.maximum(worst, level)
+    return np.maximum(worst, reserved)
 
 
 def time_dependent_targets(
