@@ -85,7 +85,7 @@ def test_section_has_the_issue_actors_and_dimensions(scenario: Scenario) -> None
         0.05,
         0.05,
         0.10,
-        200,
+        100,
     )
     # the scales match [issues], in bn KRW instead of won
     contribution, duration = (section.dimensions[d] for d in DIMS)

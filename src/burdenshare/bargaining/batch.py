@@ -26,7 +26,7 @@ from numpy.typing import ArrayLike
 from burdenshare.bargaining import engine
 from burdenshare.bargaining.engine import SIDES
 from burdenshare.bargaining.strategies import schedule
-from burdenshare.bargaining.strategies.base import Reason, Strategy, make_strategy
+from burdenshare.bargaining.strategies.base import Reason, Strategy, child_seed, make_strategy
 from burdenshare.bargaining.strategies.concession import (
     KIND_NASH,
     KIND_TIME_DEPENDENT,
@@ -705,9 +705,7 @@ def _reference_rows(
             discount=None if ds is None else (float(ds[0][b]), float(ds[1][b])),
             ratify=None if mask is None else (lambda o, m=mask: bool(m[o])),
             compat=compat,
-            seed=np.random.SeedSequence(
-                root.entropy, spawn_key=(*root.spawn_key, b), pool_size=root.pool_size
-            ),
+            seed=child_seed(root, b),
         )
         out.agreement[b] = -1 if result.agreement is None else result.agreement
         out.step[b] = result.step

@@ -14,6 +14,7 @@ and every difference between the default and ``compat="negmas"``: ``docs/bargain
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -175,6 +176,8 @@ def check_reserved(r: ArrayLike, n_steps: int, name: str, rows: int | None = Non
     Single engine: a number (constant) or ``[n_steps]`` (one per round). Batch: a number,
     ``[rows]`` (one per negotiation) or ``[rows or 1, n_steps]`` (per negotiation and round).
     """
+    if rows is None and isinstance(r, float | int) and math.isfinite(r):
+        return np.full(n_steps, float(r))  # the common case, cheaply
     arr = np.asarray(r, dtype=np.float64)
     try:
         if rows is None:
@@ -258,21 +261,11 @@ def resolve(strategy: str | Strategy, name: str) -> Strategy:
     )
 
 
-def side_seeds(seed: int | np.random.SeedSequence) -> tuple[np.random.SeedSequence, ...]:
-    """The two sides' seeds: children 0 and 1 of ``seed`` (the root is not mutated, so the
-    same seed always gives the same children)."""
-    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    return tuple(
-        np.random.SeedSequence(
-            root.entropy, spawn_key=(*root.spawn_key, i), pool_size=root.pool_size
-        )
-        for i in range(2)
-    )
-
-
 def sort_utilities(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Outcome indices in ascending own utility (stable: ties by index) and the sorted values."""
     order = np.argsort(u, axis=-1, kind="stable")
+    if u.ndim == 1:
+        return order, u[order]
     return order, np.take_along_axis(u, order, axis=-1)
 
 
@@ -321,7 +314,11 @@ def negotiate(
         )
     rs = [check_reserved(reserved[i], n_steps, f"reserved[{i}]") for i in range(2)]
     if negmas:
-        check_negmas_inputs(negmas, discount, ratify, any(bool((r != r[0]).any()) for r in rs))
+        varies = any(
+            not isinstance(reserved[i], float | int) and bool((rs[i] != rs[i][0]).any())
+            for i in range(2)
+        )
+        check_negmas_inputs(negmas, discount, ratify, varies)
     times = schedule.relative_times(n_steps, negmas)
     if discount is None:
         deltas: list[np.ndarray | None] = [None, None]
@@ -334,8 +331,10 @@ def negotiate(
     if strategies[1] is strategies[0]:
         strategies[1] = copy.deepcopy(strategies[0])  # one object cannot hold two sides' state
     struck: set[int] = set()
-    for side, ss in enumerate(side_seeds(seed)):
+    u_lists = [us[0].tolist(), us[1].tolist()]
+    for side in range(2):
         order, sorted_u = sort_utilities(us[side])
+        floor = schedule.floors(sorted_u[:1], rs[side][None, :], negmas)[0]
         view = SideView(
             side=side,
             n_steps=n_steps,
@@ -343,20 +342,25 @@ def negotiate(
             times=times,
             u=us[side],
             u_opp=us[1 - side],
-            reserved=np.array(rs[side]),
-            opp_reserved=np.array(rs[1 - side]),
-            delta=np.ones(n_steps) if deltas[side] is None else deltas[side],  # type: ignore[arg-type]
-            floor=schedule.floors(sorted_u[:1], rs[side][None, :], negmas)[0],
+            reserved=rs[side],
+            opp_reserved=rs[1 - side],
+            delta=schedule.ones(n_steps) if deltas[side] is None else deltas[side],  # type: ignore[arg-type]
+            floor=floor,
             order=order,
             sorted_u=sorted_u,
+            root=seed,
             struck=struck,
+            u_list=u_lists[side],
+            sorted_list=sorted_u.tolist(),
+            order_list=order.tolist(),
+            floor_list=floor.tolist(),
         )
-        strategies[side].start(view, ss)
-    return _run(us, rs, deltas, strategies, n_steps, ratify, struck)
+        strategies[side].start(view)
+    return _run(u_lists, rs, deltas, strategies, n_steps, ratify, struck)
 
 
 def _run(
-    us: Sequence[np.ndarray],
+    us: Sequence[list[float]],
     rs: Sequence[np.ndarray],
     deltas: Sequence[np.ndarray | None],
     strategies: Sequence[Strategy],
@@ -364,7 +368,7 @@ def _run(
     ratify: Callable[[int], bool] | None,
     struck: set[int],
 ) -> Negotiation:
-    u0, u1 = us[0].tolist(), us[1].tolist()
+    u0, u1 = us
     n = len(u0)
     events: list[tuple[int, int, int, int]] = []  # (round, side, action code, outcome or -1)
     log = events.append

@@ -95,7 +95,8 @@ def run_model(
         positions = _rescale(result.positions_frame(), ["value"], table, lo, hi)
         forecast = lo + np.asarray(result.forecast, dtype=float) / 100.0 * (hi - lo)
         notes = (
-            *tuple(result.notes),
+            # the table came from the scenario, not from a KTAB CSV
+            *(n for n in result.notes if "KTAB CSV" not in n),
             "run on positions rescaled to 0-100 per dimension and "
             "saliences divided by their sum where it exceeds 1; shown on the original scales",
         )

@@ -1,6 +1,6 @@
 """What a strategy is, what it sees, what it may do, and the registry of strategies.
 
-A strategy is a small configurable object. The engine calls ``start(view, seed)`` once per
+A strategy is a small configurable object. The engine calls ``start(view)`` once per
 negotiation (this resets all state) and then ``act(s, offer)`` at each of the side's turns, where
 ``offer`` is the opponent's offer on the table (an outcome index) or None. ``act`` returns an
 :class:`Action`: accept the offer on the table, offer an outcome, or walk out.
@@ -8,6 +8,7 @@ negotiation (this resets all state) and then ``act(s, offer)`` at each of the si
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -60,6 +61,16 @@ def walk(reason: Reason, note: str = "") -> Action:
     return Action(Act.WALK, -1, reason, note)
 
 
+def child_seed(root: int | np.random.SeedSequence, i: int) -> np.random.SeedSequence:
+    """Child ``i`` of ``root``, as ``SeedSequence(root).spawn(i + 1)[i]`` would give it, without
+    mutating ``root`` (so the same root always gives the same children)."""
+    if not isinstance(root, np.random.SeedSequence):
+        root = np.random.SeedSequence(root)
+    return np.random.SeedSequence(
+        root.entropy, spawn_key=(*root.spawn_key, i), pool_size=root.pool_size
+    )
+
+
 @dataclass(slots=True)
 class SideView:
     """Everything one side knows in one negotiation (complete information about utilities).
@@ -67,7 +78,9 @@ class SideView:
     Built by the engine; ``struck`` is the engine's set of outcomes voided by ratification and
     no longer on the agenda (it grows during the negotiation). ``floor[s]`` is the lowest own
     utility worth taking in round s (see :func:`schedule.floors`); ``delta[s]`` the discount
-    factor ``d^{t_s}`` of round s (it scales deal and outside option alike).
+    factor ``d^{t_s}`` of round s (it scales deal and outside option alike). The ``*_list``
+    fields are the same numbers as Python lists, for fast scalar reads. The side's seed is child
+    ``side`` of the negotiation's ``root`` seed; :attr:`rng` is made from it on first use.
     """
 
     side: int
@@ -82,7 +95,23 @@ class SideView:
     floor: schedule.FloatArray
     order: schedule.IntArray
     sorted_u: schedule.FloatArray
+    root: int | np.random.SeedSequence
     struck: set[int] = field(default_factory=set)
+    u_list: list[float] = field(default_factory=list)
+    sorted_list: list[float] = field(default_factory=list)
+    order_list: list[int] = field(default_factory=list)
+    floor_list: list[float] = field(default_factory=list)
+    _rng: np.random.Generator | None = None
+
+    @property
+    def seed(self) -> np.random.SeedSequence:
+        return child_seed(self.root, self.side)
+
+    @property
+    def rng(self) -> np.random.Generator:
+        if self._rng is None:
+            self._rng = np.random.default_rng(self.seed)
+        return self._rng
 
     @property
     def n_outcomes(self) -> int:
@@ -90,28 +119,44 @@ class SideView:
 
     @property
     def worst(self) -> float:
-        return float(self.sorted_u[0])
+        return self.sorted_list[0]
 
     @property
     def best(self) -> float:
-        return float(self.sorted_u[-1])
+        return self.sorted_list[-1]
 
     @property
     def best_index(self) -> int:
-        return int(self.order[-1])
+        return self.order_list[-1]
 
     def picks(self, thresholds: schedule.FloatArray) -> list[int]:
-        """Outcome offered at each threshold (no struck outcomes considered), as a list."""
+        """Outcome offered at each threshold (struck outcomes not considered), as a list."""
         pos = schedule.pick_positions(
             self.sorted_u[None, :], np.asarray(thresholds, dtype=np.float64)[None, :], self.negmas
         )[0]
         return self.order[pos].tolist()
 
+    def pick(self, threshold: float) -> int:
+        """:func:`schedule.pick_positions` for one threshold, in scalar Python (the same IEEE
+        comparisons and subtractions, so the same outcome)."""
+        values = self.sorted_list
+        n = len(values)
+        pos = bisect_left(values, threshold)
+        above = min(pos, n - 1)
+        if (
+            self.negmas
+            and 0 < pos < n
+            and values[above - 1] >= threshold - schedule.NEGMAS_PICK_TOL
+            and abs(values[above - 1] - threshold) < abs(values[above] - threshold)
+        ):
+            above -= 1
+        return self.order_list[above]
+
     def unstruck(self, threshold: float, s: int) -> int | None:
         """Lowest unstruck outcome with ``u ≥ threshold``, else the best unstruck one above
         the round's floor, else None (see :func:`schedule.first_unstruck`)."""
         return schedule.first_unstruck(
-            self.sorted_u, self.order, threshold, float(self.floor[s]), self.struck
+            self.sorted_u, self.order, threshold, self.floor_list[s], self.struck
         )
 
 
@@ -133,25 +178,19 @@ class Strategy:
     }
 
     view: SideView
-    _seed: np.random.SeedSequence
-    _rng: np.random.Generator | None = None
 
     def params(self) -> dict[str, Any]:
         """Constructor arguments; ``type(self)(**self.params())`` is an equal fresh strategy."""
         return {}
 
-    def start(self, view: SideView, seed: np.random.SeedSequence) -> None:
-        """Reset for a new negotiation; ``seed`` is this side's own seed."""
+    def start(self, view: SideView) -> None:
+        """Reset for a new negotiation."""
         self.view = view
-        self._seed = seed
-        self._rng = None
 
     @property
     def rng(self) -> np.random.Generator:
-        """This negotiation's generator, made from the side's seed on first use."""
-        if self._rng is None:
-            self._rng = np.random.default_rng(self._seed)
-        return self._rng
+        """This negotiation's generator (from the side's own seed)."""
+        return self.view.rng
 
     def act(self, s: int, offer: int | None) -> Action:  # pragma: no cover - interface
         raise NotImplementedError

@@ -11,8 +11,6 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar
 
-import numpy as np
-
 from burdenshare.bargaining.strategies import schedule
 from burdenshare.bargaining.strategies.base import (
     ACCEPT,
@@ -32,44 +30,70 @@ KIND_NASH = 1
 
 
 class _Threshold(Strategy):
-    """Shared turn logic: outside option → accept → own walk-out rule → offer."""
+    """Shared turn logic: outside option → accept → own walk-out rule → offer.
+
+    Subclasses give the round's target utility (``target_utility``) and, optionally, the outcome to
+    offer at it (``choose``; default: the view's pick rule). The reference engine computes them
+    lazily in scalar Python; the batch engine computes the same formulas as arrays.
+    """
 
     classifier: ClassVar[dict[str, bool]] = {**Strategy.classifier, "batch": True}
     walk_below: float = -math.inf
     walk_from: int = 0
 
-    def targets(self, view: SideView) -> tuple[np.ndarray, list[int]]:  # pragma: no cover
+    def target_utility(self, s: int) -> float:  # pragma: no cover - interface
         raise NotImplementedError
 
-    def start(self, view: SideView, seed: np.random.SeedSequence) -> None:
-        super().start(view, seed)
-        targets, picks = self.targets(view)
-        self._t = targets.tolist()
-        self._picks = picks
+    def choose(self, s: int, target: float) -> int:
+        return self.view.pick(target)
+
+    def start(self, view: SideView) -> None:
+        super().start(view)
+        self._u = view.u_list
+        # Default semantics: leave once the outside option beats every outcome.
+        self._may_leave = not view.negmas and max(view.floor_list) > view.best
         self._made: dict[int, Action] = {}  # one Action per distinct offer
-        self._u = view.u.tolist()
-        # Default semantics: nothing is worth more than the outside option → leave.
-        self._outside = ((view.floor > view.best) & (not view.negmas)).tolist()
 
     def act(self, s: int, offer_: int | None) -> Action:
-        if self._outside[s]:
+        view = self.view
+        if self._may_leave and view.floor_list[s] > view.best:
             return walk(Reason.OUTSIDE_OPTION, "outside option beats every outcome")
+        target = self.target_utility(s)
         if offer_ is not None:
             u = self._u[offer_]
-            if u >= self._t[s]:
+            if u >= target:
                 return ACCEPT
             if s >= self.walk_from and u < self.walk_below:
                 return walk(Reason.WALKED_OUT, f"offer worth {u:.4g} < {self.walk_below:.4g}")
-        if self.view.struck and self._picks[s] in self.view.struck:
-            alt = self.view.unstruck(self._t[s], s)
+        pick = self.choose(s, target)
+        if view.struck and pick in view.struck:
+            alt = view.unstruck(target, s)
             if alt is None:
                 return walk(Reason.EXHAUSTED, "every acceptable outcome was struck")
             return offer(alt)
-        pick = self._picks[s]
         made = self._made.get(pick)
         if made is None:
             made = self._made[pick] = offer(pick)
         return made
+
+
+class _Concession(_Threshold):
+    """Time-dependent target, ``schedule.time_dependent_targets`` in scalar form."""
+
+    e: float
+    negmas_eps: float
+
+    def start(self, view: SideView) -> None:
+        super().start(view)
+        self._a = schedule.concession_list(self.e, view.n_steps, view.negmas)
+        self._eps = self.negmas_eps if view.negmas else 0.0
+
+    def target_utility(self, s: int) -> float:
+        floor, best = self.view.floor_list[s], self.view.sorted_list[-1]
+        x = (best - floor) * self._a[s] + floor
+        if self.view.negmas:
+            x = x - self._eps
+        return max(floor, min(best, x))
 
 
 def _check_exponent(cls: type, e: float) -> float:
@@ -86,15 +110,8 @@ def _check_eps(cls: type, eps: float) -> float:
     return eps
 
 
-def time_dependent_targets(view: SideView, e: float, eps: float) -> np.ndarray:
-    a = schedule.concession_row(e, view.n_steps, view.negmas)
-    return schedule.time_dependent_targets(
-        a, view.floor[None, :], np.array([view.best]), np.array([eps]), view.negmas
-    )[0]
-
-
 @register("time-dependent", "time-dependent concession with exponent e (default e = 1)", e=1.0)
-class TimeDependent(_Threshold):
+class TimeDependent(_Concession):
     r"""Time-dependent concession (one class for Boulware, Linear, Conceder, Hardliner).
 
     Target utility in round s, with relative time t_s, floor f_s and best utility u_max:
@@ -120,10 +137,6 @@ class TimeDependent(_Threshold):
     def params(self) -> dict[str, Any]:
         return {"e": self.e, "negmas_eps": self.negmas_eps}
 
-    def targets(self, view: SideView) -> tuple[np.ndarray, list[int]]:
-        t = time_dependent_targets(view, self.e, self.negmas_eps)
-        return t, view.picks(t)
-
     def batch_params(self) -> dict[str, Any] | None:
         return {"kind": KIND_TIME_DEPENDENT, "e": self.e, "eps": self.negmas_eps}
 
@@ -142,7 +155,7 @@ preset(
 
 
 @register("walk-out", "Boulware that leaves when offered less than 0.3", threshold=0.3)
-class WalkOut(_Threshold):
+class WalkOut(_Concession):
     r"""Time-dependent concession that walks out on an offer below a threshold.
 
     Concedes as :class:`TimeDependent` with exponent e. At its turn in round s ≥ ``from_round``
@@ -160,7 +173,7 @@ class WalkOut(_Threshold):
     ``ResponseType.END_NEGOTIATION``); concession as Faratin, Sierra & Jennings (1998).
     """
 
-    classifier: ClassVar[dict[str, bool]] = {**_Threshold.classifier, "walks_out": True}
+    classifier: ClassVar[dict[str, bool]] = {**_Concession.classifier, "walks_out": True}
 
     def __init__(
         self,
@@ -187,10 +200,6 @@ class WalkOut(_Threshold):
             "e": self.e,
             "negmas_eps": self.negmas_eps,
         }
-
-    def targets(self, view: SideView) -> tuple[np.ndarray, list[int]]:
-        t = time_dependent_targets(view, self.e, self.negmas_eps)
-        return t, view.picks(t)
 
     def batch_params(self) -> dict[str, Any] | None:
         return {
@@ -248,16 +257,19 @@ class NashSeeker(_Threshold):
             )[0]
         )
 
-    def targets(self, view: SideView) -> tuple[np.ndarray, list[int]]:
-        n = self.nash_point(view)
-        self.point = n
-        if n < 0:
-            t = np.full(view.n_steps, view.best)
-            return t, view.picks(t)
-        t = np.maximum(view.u[n], view.floor)
-        picks = view.picks(t)
-        keep = (view.u[n] >= view.floor).tolist()
-        return t, [n if k else p for k, p in zip(keep, picks, strict=True)]
+    def start(self, view: SideView) -> None:
+        super().start(view)
+        self.point = self.nash_point(view)
+
+    def target_utility(self, s: int) -> float:
+        if self.point < 0:
+            return self.view.best
+        return max(self._u[self.point], self.view.floor_list[s])
+
+    def choose(self, s: int, target: float) -> int:
+        if self.point >= 0 and self._u[self.point] >= self.view.floor_list[s]:
+            return self.point
+        return self.view.pick(target)
 
     def batch_params(self) -> dict[str, Any] | None:
         return {"kind": KIND_NASH, "target": -1 if self.target is None else self.target}

@@ -57,8 +57,8 @@ class RelativeTitForTat(Strategy):
     def params(self) -> dict[str, Any]:
         return {"delay": self.delay}
 
-    def start(self, view: SideView, seed: np.random.SeedSequence) -> None:
-        super().start(view, seed)
+    def start(self, view: SideView) -> None:
+        super().start(view)
         lo, hi = float(view.u_opp.min()), float(view.u_opp.max())
         self._opp_lo, self._opp_span = lo, hi - lo
         self._history: list[float] = []

@@ -34,18 +34,23 @@ NEGMAS_PICK_TOL = 1e-6
 """How far below the threshold NegMAS's presorting inverter still looks for a nearer outcome."""
 
 
+@lru_cache(maxsize=256)
 def relative_times(n_steps: int, negmas: bool) -> FloatArray:
     """Relative time of each round s = 0 … n_steps−1.
 
     Default: ``t_s = s / (n_steps − 1)`` (0 in the first round, 1 in the last; a single round is
     the last round, t = 1). NegMAS: ``t_s = (s + 1) / (n_steps + 1)`` (never 0 nor 1).
+    Read-only (cached).
     """
     s = np.arange(n_steps, dtype=np.float64)
     if negmas:
-        return (s + 1.0) / float(n_steps + 1)
-    if n_steps == 1:
-        return np.ones(1)
-    return s / float(n_steps - 1)
+        t = (s + 1.0) / float(n_steps + 1)
+    elif n_steps == 1:
+        t = np.ones(1)
+    else:
+        t = s / float(n_steps - 1)
+    t.flags.writeable = False  # cached: shared by every caller
+    return t
 
 
 def powers(times: FloatArray, e: FloatArray, negmas: bool) -> FloatArray:
@@ -63,11 +68,11 @@ def powers(times: FloatArray, e: FloatArray, negmas: bool) -> FloatArray:
     if negmas:
         if rows == 1:
             return np.array([[math.pow(t, float(e_safe[0])) for t in times.tolist()]])
-        out = np.empty((rows, steps))
+        # Python float power is libm pow too (bit-identical to math.pow), element by element
         uniq, inverse = np.unique(e_safe, return_inverse=True)
-        table = np.array([[math.pow(t, x) for t in times.tolist()] for x in uniq.tolist()])
-        out[:] = table.reshape(len(uniq), steps)[inverse.reshape(-1)]
-        return out
+        base = np.broadcast_to(times.astype(object), (len(uniq), steps))
+        table = np.power(base, uniq.astype(object)[:, None]).astype(np.float64)
+        return table[inverse.reshape(-1)]
     base = np.ascontiguousarray(np.broadcast_to(times, (rows, steps)))
     expo = np.ascontiguousarray(np.broadcast_to(e_safe[:, None], (rows, steps)))
     return np.power(base, expo)
@@ -90,6 +95,20 @@ def concession_row(e: float, n_steps: int, negmas: bool) -> FloatArray:
     return a
 
 
+@lru_cache(maxsize=256)
+def ones(n_steps: int) -> FloatArray:
+    """Read-only ``[n_steps]`` ones (the discount factors when there is no discount), cached."""
+    out = np.ones(n_steps)
+    out.flags.writeable = False
+    return out
+
+
+@lru_cache(maxsize=512)
+def concession_list(e: float, n_steps: int, negmas: bool) -> tuple[float, ...]:
+    """:func:`concession_row` as a tuple of Python floats (the same values)."""
+    return tuple(concession_row(e, n_steps, negmas)[0].tolist())
+
+
 def floors(worst: FloatArray, reserved: FloatArray, negmas: bool) -> FloatArray:
     """Lowest own utility a side will take in each round, ``[rows, n_steps]``.
 
@@ -99,9 +118,9 @@ def floors(worst: FloatArray, reserved: FloatArray, negmas: bool) -> FloatArray:
     """
     worst = np.asarray(worst, dtype=np.float64).reshape(-1, 1)
     reserved = np.asarray(reserved, dtype=np.float64)
-    if negmas:
-        return np.broadcast_to(np.maximum(worst, reserved[:, :1]), reserved.shape).copy()
-    return np.maximum(worst, reserved)
+    out = np.empty(reserved.shape)
+    out[:] = np.maximum(worst, reserved[:, :1] if negmas else reserved)
+    return out
 
 
 def time_dependent_targets(
