@@ -146,3 +146,21 @@ def test_unknown_model_in_scenario_is_a_scenario_error(tmp_path: Path) -> None:
     assert "actors.models[3]: unknown forecasting model 'smpp'; did you mean 'smp'?" in (
         result.stderr
     )
+
+
+def test_bad_actor_table_reports_every_problem(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "Actor,Capability,Position,Salience\nA,-1,3,0.5\nB,2,4,0.5\nA,1,2,1.5\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["forecast", str(bad)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 3
+    assert any(":2: Capability: capability is negative" in line for line in lines)
+    assert any(":4: Salience: salience out of range" in line for line in lines)
+    assert any(":4: Actor: duplicate actor name" in line for line in lines)
+    bad.write_text("Actor,Capability,Position,Salience\nA,1,x,0.5\nB,2,4,0.5\n")
+    result = CliRunner().invoke(app, ["forecast", str(bad)])
+    assert result.exit_code == 2 and ":2: Position: Position is not a number" in result.stderr

@@ -263,9 +263,15 @@ def resolve(strategy: str | Strategy, name: str) -> Strategy:
 
 def sort_utilities(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Outcome indices in ascending own utility (stable: ties by index) and the sorted values."""
-    order = np.argsort(u, axis=-1, kind="stable")
     if u.ndim == 1:
-        return order, u[order]
+        # Without ties every sort gives the same order, and quicksort is faster than stable
+        order = np.argsort(u)
+        sorted_u = u[order]
+        if (sorted_u[1:] == sorted_u[:-1]).any():
+            order = np.argsort(u, kind="stable")
+            sorted_u = u[order]
+        return order, sorted_u
+    order = np.argsort(u, axis=-1, kind="stable")
     return order, np.take_along_axis(u, order, axis=-1)
 
 
