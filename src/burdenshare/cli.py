@@ -664,3 +664,145 @@ def forecast_cmd(
     console.print(f"forecast: {values} ({stop})")
     for note in out.get("notes", []):
         console.print(f"[dim]note: {note}[/]")
+
+
+@app.command("bargain")
+@user_errors
+def bargain_cmd(
+    source: str = typer.Argument(
+        None,
+        metavar="[SCENARIO]",
+        help="Scenario file or bundled name (or use --domain).",
+        show_default=False,
+    ),
+    domain_dir: Path = typer.Option(  # noqa: B008
+        None,
+        "--domain",
+        help="GENIUS domain folder; profiles sorted by file name are opener then responder.",
+        show_default=False,
+    ),
+    opener: str = typer.Option(None, "--opener", help="Opener's strategy (with --domain)."),
+    responder: str = typer.Option(None, "--responder", help="Responder's strategy (--domain)."),
+    strategy: list[str] = typer.Option(  # noqa: B008
+        None, "--strategy", "-s", metavar="PARTY=NAME", help="Strategy per scenario party."
+    ),
+    steps: int = typer.Option(100, "--steps", help="Deadline in rounds."),
+    compat: str = typer.Option(None, "--compat", help="'negmas': NegMAS 0.16.0 semantics."),
+    ratification: bool = typer.Option(
+        True, "--ratify/--no-ratify", help="Two-level ratification (scenario only)."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Seed for stochastic strategies."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    trace: bool = typer.Option(False, "--trace", help="Include the full trace (with --json)."),
+) -> None:
+    """Run one alternating-offers negotiation and report the agreement, round and why it ended.
+
+    Strategies: see `burdenshare bargain --opener help`. `step` counts rounds as NegMAS does
+    (an agreement in round k, 0-based, gives k+1; no agreement gives the deadline).
+
+    Examples:
+
+      burdenshare bargain --domain tests/data/genius/Laptop --opener boulware
+      --responder conceder --steps 100 --json
+
+      burdenshare bargain --domain DIR --opener boulware --responder linear --compat negmas
+
+      burdenshare bargain sma-2019 --strategy us=boulware --strategy rok=conceder
+    """
+    import json
+
+    from burdenshare.bargaining.engine import negotiate
+    from burdenshare.bargaining.strategies import STRATEGIES
+    from burdenshare.errors import Problem
+
+    if "help" in (opener, responder):
+        console.print("strategies: " + ", ".join(STRATEGIES))
+        return
+    if (source is None) == (domain_dir is None):
+        raise BurdenshareError(
+            [
+                Problem(
+                    "give a scenario or --domain DIR, not both or neither",
+                    expected="burdenshare bargain SCENARIO | --domain DIR",
+                )
+            ]
+        )
+    if domain_dir is not None:
+        from burdenshare.bargaining.genius import load_genius
+
+        if not opener or not responder:
+            raise BurdenshareError(
+                [Problem("--domain needs --opener and --responder", expected="strategy names")]
+            )
+        domain = load_genius(domain_dir)
+        if domain.n_parties < 2:
+            raise BurdenshareError(
+                [Problem("the domain has fewer than two profiles", file=str(domain_dir))]
+            )
+        result = negotiate(
+            domain.utilities[0], domain.utilities[1], opener, responder, steps,
+            reserved=(float(domain.reserved[0]), float(domain.reserved[1])),
+            discount=None if compat else (float(domain.discount[0]), float(domain.discount[1])),
+            compat=compat, seed=seed,
+        )  # fmt: skip
+        names = (domain.parties[0], domain.parties[1])
+        agreement = None if result.agreement is None else domain.space.outcome(result.agreement)
+        extra: dict[str, object] = {"parties": list(names)}
+    else:
+        from burdenshare.bargaining.scenario import bargain_scenario
+        from burdenshare.scenario import load_scenario
+
+        if compat:
+            raise BurdenshareError(
+                [Problem("--compat applies to --domain runs only", path="--compat", found=compat)]
+            )
+        pairs = {}
+        for item in strategy or []:
+            party, sep, name = item.partition("=")
+            if not sep or not party or not name:
+                raise BurdenshareError(
+                    [Problem("bad --strategy", expected="PARTY=NAME", found=item)]
+                )
+            STRATEGIES.get(name)
+            pairs[party] = name
+        scenario = load_scenario(source)
+        run = bargain_scenario(scenario, pairs, n_steps=steps, ratification=ratification, seed=seed)
+        result, domain = run.result, run.domain
+        names = (run.opener, run.responder)
+        agreement = run.agreement()
+        extra = {
+            "parties": list(names),
+            "ratification": ratification,
+            "voided": [domain.space.outcome(o) for o in result.voided],
+            "win_set_size": None if run.win_set is None else int(run.win_set.sum()),
+        }
+    data = result.to_dict()
+    payload = {
+        "agreement": agreement,
+        "step": data["step"],
+        "timedout": data["timedout"],
+        "reason": data["reason"],
+        "ended_by": None if result.ended_by is None else names[result.ended_by],
+        "utilities": data["utilities"],
+        "n_offers": data["n_offers"],
+        **extra,
+    }
+    if trace:
+        payload["trace"] = data["trace"]
+    if as_json:
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+        return
+    if agreement is None:
+        console.print(f"no agreement ({payload['reason']}) after {payload['step']} rounds")
+    else:
+        terms = ", ".join(
+            f"{k} = {v:,}"
+            if isinstance(v, int | float) and not isinstance(v, bool)
+            else f"{k} = {v}"
+            for k, v in agreement.items()
+        )
+        u = payload["utilities"]
+        console.print(f"agreement in round {payload['step']}: {terms}")
+        console.print(f"utilities: {names[0]} {u[0]:.3f}, {names[1]} {u[1]:.3f}")
+    if payload.get("voided"):
+        console.print(f"{len(payload['voided'])} tentative deal(s) voided by ratification")

@@ -426,7 +426,8 @@ class _Side:
             negmas,
             point[first],
         )
-        self.floor, self.target, self.pick = floor.T.copy(), target.T.copy(), pick.T.copy()
+        self.floor = floor  # [distinct, n_steps]: read only after a ratification failure
+        self.target, self.pick = target.T.copy(), pick.T.copy()
         self.outside = None if outside is None else outside.T.copy()
         self.walk_below = strategies.walk_below
         self.walk_from = strategies.walk_from
@@ -444,10 +445,13 @@ def _distinct_rows(
 ) -> tuple[np.ndarray, np.ndarray]:
     """``uid`` (row → distinct key) and ``first`` (distinct key → a row) for the rows' schedule
     inputs; the reserved values enter as one column unless some row varies by round."""
+    m = reserved.shape[0]
     per_round = bool((reserved != reserved[:, :1]).any())
     key = np.column_stack([*columns, reserved if per_round else reserved[:, 0]])
-    if (key == key[0]).all():  # the common case: every row alike
-        return np.zeros(key.shape[0], dtype=np.int64), np.zeros(1, dtype=np.int64)
+    if (key == key[0]).all():  # every row alike (one scenario, many runs)
+        return np.zeros(m, dtype=np.int64), np.zeros(1, dtype=np.int64)
+    if np.unique(key[:, -1]).shape[0] > m // 2:  # e.g. drawn reserved values: not worth it
+        return np.arange(m), np.arange(m)
     _, first, uid = np.unique(key, axis=0, return_index=True, return_inverse=True)
     return uid.reshape(-1), first
 
@@ -641,7 +645,7 @@ class _Chunk:
                 side.sorted[k],
                 side.order[k],
                 float(side.target[s][j]),
-                float(side.floor[s][j]),
+                float(side.floor[j, s]),
                 struck,
             )
             if alt is None:

@@ -17,9 +17,10 @@ Closed forms: on a piecewise-linear frontier the Nash product is a quadratic on 
 ``(x − r₀)(c + s·x)`` with ``c = y_k − s·x_k − r₁``, maximised at ``x* = (s·r₀ − c)/(2s)``
 (clipped to the segment; s = 0 → the segment's right end), and the KS equation is linear on each
 segment; both are solved exactly, segment by segment at once. On the pie with r = 0 both give
-``(size/2, size/2)``. For a general f: Nash by a grid of 4,097 points and golden-section
-refinement between the best point's neighbours, KS and b by bisection, each to ~1e-13 of the
-range (f must accept and return arrays).
+``(size/2, size/2)``. For a general f (which must accept and return arrays): Nash by a grid of
+4,097 points and golden-section refinement between the best point's neighbours — the product is
+flat at its maximum, so double precision pins the maximiser only to about √ε ≈ 1e-8 of the
+range; KS and b by bisection, to ~1e-15 of the range.
 
 References: Nash (1950), *Econometrica* 18(2): 155–162; Kalai & Smorodinsky (1975),
 *Econometrica* 43(3): 513–518; K. Binmore, A. Rubinstein and A. Wolinsky, "The Nash bargaining

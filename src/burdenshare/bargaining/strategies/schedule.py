@@ -168,20 +168,21 @@ def pick_positions(sorted_u: FloatArray, thresholds: FloatArray, negmas: bool) -
     """
     n = sorted_u.shape[1]
     pos = rowwise_searchsorted(sorted_u, thresholds)
-    if not negmas:
-        return np.minimum(pos, n - 1)
     above = np.minimum(pos, n - 1)
-    below = np.maximum(above - 1, 0)
+    if not negmas:
+        return above
     rows = 0 if sorted_u.shape[0] == 1 else np.arange(thresholds.shape[0])[:, None]
-    u_above = sorted_u[rows, above]
-    u_below = sorted_u[rows, below]
-    nearer = (
-        (pos < n)
-        & (pos > 0)
-        & (u_below >= thresholds - NEGMAS_PICK_TOL)
-        & (np.abs(u_below - thresholds) < np.abs(u_above - thresholds))
-    )
-    return np.where(nearer, below, above)
+    # Cheap screen first: only thresholds with an outcome within the tolerance below them
+    # (rare) need the distance comparison.
+    u_below = sorted_u[rows, np.maximum(above - 1, 0)]
+    close = (pos > 0) & (pos < n) & (u_below >= thresholds - NEGMAS_PICK_TOL)
+    if close.any():
+        r, c = np.nonzero(close)
+        row = 0 if sorted_u.shape[0] == 1 else r
+        t = thresholds[r, c]
+        nearer = np.abs(u_below[r, c] - t) < np.abs(sorted_u[row, above[r, c]] - t)
+        above[r[nearer], c[nearer]] -= 1
+    return above
 
 
 def nash_outcomes(u_a: FloatArray, u_b: FloatArray, r_a: FloatArray, r_b: FloatArray) -> IntArray:

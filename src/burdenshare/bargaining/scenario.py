@@ -1,0 +1,161 @@
+"""Bargaining on a scenario: its domain, its two ratifiers, and one negotiation between them.
+
+No I/O. ``bargain_scenario`` maps a validated scenario to a :class:`~.domain.Domain` (issues and
+preferences), builds each party's ratifier from ``[parties.<id>.ratifier]`` (two-level game: a
+tentative agreement stands only if both ratifiers accept it; otherwise it is voided and talks go
+on), and runs the reference engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from burdenshare.bargaining.domain import Domain, domain_from_scenario
+from burdenshare.bargaining.engine import Negotiation, negotiate
+from burdenshare.bargaining.ratification import Ratifier, ratifier_from_spec
+from burdenshare.errors import BurdenshareError, Problem
+from burdenshare.scenario import Scenario
+
+__all__ = ["ScenarioBargain", "bargain_scenario", "reservation_mask", "scenario_ratifiers"]
+
+
+def scenario_ratifiers(scenario: Scenario, domain: Domain) -> dict[str, Ratifier]:
+    """Each party's ratifier over ``domain``'s outcomes (parties in domain order)."""
+    space = domain.space
+    ids = [issue.name for issue in space.issues]
+    ranges, categories = [], {}
+    for iid in ids:
+        issue = scenario.issues[iid]
+        if issue.type in ("continuous", "integer"):
+            ranges.append((float(issue.min), float(issue.max)))
+        elif issue.type == "categorical":
+            categories[iid] = list(issue.values)
+            ranges.append((0.0, float(len(issue.values) - 1)))
+        else:
+            ranges.append((0.0, 1.0))
+    out = {}
+    for p, party in enumerate(domain.parties):
+        pref = scenario.preferences.get(party)
+        out[party] = ratifier_from_spec(
+            scenario.parties[party].ratifier,
+            ids,
+            space.values,
+            ranges,
+            party_utility=domain.utilities[p],
+            party_reservation=float(domain.reserved[p]),
+            party_weights=dict(pref.weights) if pref else None,
+            categories=categories,
+            path=f"parties.{party}.ratifier",
+        )
+    return out
+
+
+def reservation_mask(scenario: Scenario, domain: Domain, party: str) -> np.ndarray:
+    """Outcomes within every per-issue ``reservation`` (worst acceptable value) of ``party``.
+
+    A numeric issue is acceptable on the ideal's side of the reservation; a
+    boolean or categorical one only at the ideal or the reservation value. A ratifier that must
+    consent treats these limits as hard: the ROK National Assembly rejects any amount above the
+    ceiling Seoul could sell to it, whatever the other terms.
+    """
+    space = domain.space
+    mask = np.ones(space.n_outcomes, dtype=bool)
+    pref = scenario.preferences.get(party)
+    if pref is None:
+        return mask
+    names = [issue.name for issue in space.issues]
+    for iid, worst in pref.reservation.items():
+        k = names.index(iid)
+        issue = space.issues[k]
+        column = space.values[:, k]
+        ideal = pref.ideal.get(iid)
+        if issue.kind in ("continuous", "integer") and ideal is not None:
+            # everything on the ideal's side of the worst acceptable value
+            if float(ideal) <= float(worst):
+                mask &= column <= float(worst)
+            else:
+                mask &= column >= float(worst)
+        else:
+            allowed = {worst} if ideal is None else {worst, ideal}
+            codes = [issue.values.index(v) for v in allowed if v in issue.values]
+            mask &= np.isin(space.indices[:, k], codes)
+    return mask
+
+
+@dataclass(frozen=True)
+class ScenarioBargain:
+    """One negotiation on a scenario, with what the report and the CLI need to describe it."""
+
+    domain: Domain
+    opener: str
+    responder: str
+    strategies: dict[str, str]
+    ratified: bool
+    result: Negotiation
+    #: two-level win-set (both ratifiers accept), or None without ratification
+    win_set: np.ndarray | None
+
+    def agreement(self) -> dict[str, object] | None:
+        a = self.result.agreement
+        return None if a is None else self.domain.space.outcome(a)
+
+
+def bargain_scenario(
+    scenario: Scenario,
+    strategies: Mapping[str, str],
+    *,
+    n_steps: int = 100,
+    ratification: bool = True,
+    seed: int = 0,
+    domain: Domain | None = None,
+) -> ScenarioBargain:
+    """Run one negotiation: the sending party opens; ``strategies`` maps party id → strategy."""
+    domain = domain if domain is not None else domain_from_scenario(scenario)
+    opener = scenario.party_id("sending")
+    responder = scenario.party_id("host")
+    unknown = [p for p in strategies if p not in scenario.parties]
+    missing = [p for p in (opener, responder) if p not in strategies]
+    if unknown or missing:
+        raise BurdenshareError(
+            [
+                Problem(
+                    f"unknown party '{p}' in --strategy",
+                    expected="one of " + ", ".join(scenario.parties),
+                    found=p,
+                )
+                for p in unknown
+            ]
+            + [
+                Problem(f"no strategy for party '{p}'", expected=f"--strategy {p}=NAME")
+                for p in missing
+            ]
+        )
+    i, j = domain.parties.index(opener), domain.parties.index(responder)
+    win_set = None
+    ratify = None
+    if ratification:
+        ratifiers = scenario_ratifiers(scenario, domain)
+        win_set = ratifiers[opener].win_set() & ratifiers[responder].win_set()
+        for party in (opener, responder):
+            if scenario.parties[party].ratifier.kind != "none":
+                win_set &= reservation_mask(scenario, domain, party)
+
+        def ratify(outcome: int) -> bool:
+            return bool(win_set[outcome])
+
+    result = negotiate(
+        domain.utilities[i],
+        domain.utilities[j],
+        strategies[opener],
+        strategies[responder],
+        n_steps,
+        reserved=(float(domain.reserved[i]), float(domain.reserved[j])),
+        ratify=ratify,
+        seed=seed,
+    )
+    return ScenarioBargain(
+        domain, opener, responder, dict(strategies), ratification, result, win_set
+    )

@@ -1,0 +1,86 @@
+"""`burdenshare bargain`: GENIUS domains and scenarios, with and without ratification."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import burdenshare
+from burdenshare.bargaining.engine import negotiate
+from burdenshare.bargaining.genius import load_genius
+from burdenshare.bargaining.scenario import bargain_scenario, reservation_mask
+from burdenshare.cli import app
+
+LAPTOP = Path(__file__).parent / "data" / "genius" / "Laptop"
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, ["bargain", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("compat", [None, "negmas"])
+def test_domain_json_agrees_with_the_engine(compat: str | None) -> None:
+    args = ["--domain", str(LAPTOP), "--opener", "boulware", "--responder", "linear",
+            "--steps", "40", "--json"]  # fmt: skip
+    code, out, err = _run(*args, *(["--compat", compat] if compat else []))
+    assert code == 0, err
+    got = json.loads(out)
+    domain = load_genius(LAPTOP)
+    ref = negotiate(domain.utilities[0], domain.utilities[1], "boulware", "linear", 40,
+                    reserved=tuple(float(r) for r in domain.reserved),
+                    discount=None if compat else tuple(float(d) for d in domain.discount),
+                    compat=compat)  # fmt: skip
+    assert got["step"] == ref.step and got["timedout"] == ref.timedout
+    expected = None if ref.agreement is None else domain.space.outcome(ref.agreement)
+    assert got["agreement"] == expected
+    assert set(got) >= {"agreement", "step", "timedout"}
+
+
+def test_scenario_ratification_voids_deals_the_assembly_would_reject() -> None:
+    sc = burdenshare.load_scenario("sma-2019")
+    free = bargain_scenario(sc, {"us": "boulware", "rok": "conceder"}, ratification=False)
+    bound = bargain_scenario(sc, {"us": "boulware", "rok": "conceder"}, ratification=True)
+    # Unratified, Seoul's negotiator takes a deal far above what it could sell at home.
+    assert free.agreement() is not None
+    assert free.agreement()["contribution_2020"] > 1_174_000_000_000
+    # With the Assembly's consent required, those deals are voided; none stands.
+    assert bound.result.voided and bound.agreement() is None
+    assert all(not bound.win_set[o] for o in bound.result.voided)
+    ceiling = reservation_mask(sc, bound.domain, "rok")
+    contributions = bound.domain.space.values[:, 0]
+    assert np.all(contributions[ceiling] <= 1_174_000_000_000)
+    assert not np.any(bound.win_set & ~ceiling)
+
+
+def test_scenario_cli_json() -> None:
+    code, out, err = _run("sma-2019", "-s", "us=boulware", "-s", "rok=conceder", "--no-ratify",
+                          "--json")  # fmt: skip
+    assert code == 0, err
+    got = json.loads(out)
+    assert got["parties"] == ["us", "rok"] and got["ratification"] is False
+    assert got["agreement"]["new_category"] is False and got["step"] <= 100
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["sma-2019", "-s", "us=bould", "-s", "rok=linear"], "unknown strategy 'bould'"),
+        (["sma-2019", "-s", "us=boulware"], "no strategy for party 'rok'"),
+        (["sma-2019", "-s", "usboulware"], "bad --strategy"),
+        (["--domain", str(LAPTOP), "--opener", "boulware"], "--domain needs --opener"),
+        (["--domain", str(LAPTOP), "--opener", "boulware", "--responder", "linear",
+          "--steps", "0"], "steps"),
+        (["--domain", "/nonexistent", "--opener", "boulware", "--responder", "linear"],
+         "not a folder"),
+        ([], "give a scenario or --domain"),
+    ],
+)  # fmt: skip
+def test_user_errors_exit_2(args: list[str], message: str) -> None:
+    code, out, err = _run(*args)
+    assert code == 2, out + err
+    assert message in err and "Traceback" not in out + err
