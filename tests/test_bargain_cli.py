@@ -84,3 +84,50 @@ def test_user_errors_exit_2(args: list[str], message: str) -> None:
     code, out, err = _run(*args)
     assert code == 2, out + err
     assert message in err and "Traceback" not in out + err
+
+
+def test_report_bargaining_section(sma_report_dir: Path) -> None:
+    import duckdb
+
+    page = (sma_report_dir / "report.html").read_text(encoding="utf-8")
+    assert "<h2>Bargaining</h2>" in page
+    for fig in ("utility-space", "offer-traces", "tournament"):
+        assert f'id="fig-{fig}"' in page
+    con = duckdb.connect(str(sma_report_dir / "results.duckdb"), read_only=True)
+    try:
+        rates = dict(
+            con.execute(
+                "SELECT ratified, avg(agreed::INT) FROM bargaining_tournament GROUP BY ratified"
+            ).fetchall()
+        )
+        n = con.execute("SELECT count(*) FROM bargaining_tournament").fetchone()[0]
+    finally:
+        con.close()
+    sc = burdenshare.load_scenario("sma-2019")
+    k = len(sc.bargaining.strategies)
+    assert n == 2 * k * k * sc.bargaining.seeds
+    # The National Assembly's ceiling (1,174 bn won) is below the US reservation (1,200 bn):
+    # no outcome both negotiators accept survives ratification, so no run ends in a deal.
+    assert rates[True] == 0 and rates[False] > 0.3
+    assert "no deal both sides' negotiators would accept" in page
+
+
+def test_tournament_cli_csv_and_plot(tmp_path: Path) -> None:
+    svg = tmp_path / "t.svg"
+    result = CliRunner().invoke(
+        app,
+        ["tournament", "sma-2019", "--strategies", "boulware,conceder,walk-out", "--seeds", "2",
+         "--steps", "30", "--csv", "--plot", str(svg)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    import io
+
+    import pandas as pd
+
+    games = pd.read_csv(io.StringIO(result.stdout))
+    assert len(games) == 2 * 3 * 3 * 2  # ratified x pairs x seeds
+    assert set(games["opener"]) == {"boulware", "conceder", "walk-out"}
+    assert not games.loc[games["ratified"], "agreed"].any()
+    assert svg.read_text().startswith("<svg")
+    bad = CliRunner().invoke(app, ["tournament", "sma-2019", "--strategies", "boulwar"])
+    assert bad.exit_code == 2 and "unknown strategy 'boulwar'" in bad.stderr

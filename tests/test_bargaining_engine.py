@@ -213,6 +213,7 @@ def test_illegal_moves_are_reported(move: Action, message: str) -> None:
         ({"discount": (0.9, 0.9), "compat": "negmas"}, "discount"),
         ({"ratify": lambda o: True, "compat": "negmas"}, "ratify"),
         ({"reserved": (np.linspace(0, 1, 4), 0.0), "compat": "negmas"}, "reserved"),
+        ({"seed": "seven"}, "seed"),
     ],
 )
 def test_bad_input_is_a_user_error(kwargs: dict, path: str | None) -> None:

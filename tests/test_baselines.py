@@ -48,7 +48,9 @@ def test_hand_values() -> None:
 
 
 positions = st.one_of(st.integers(-5, 5).map(float), st.floats(-1e3, 1e3, allow_nan=False))
-weights = st.one_of(st.integers(0, 4).map(float), st.floats(0, 10, allow_nan=False))
+# Zero or a normal weight: scaling a subnormal by 2**k may round it to 0, which is float
+# underflow, not a property of the median.
+weights = st.one_of(st.integers(0, 4).map(float), st.just(0.0), st.floats(1e-6, 10))
 
 
 @settings(max_examples=300, deadline=None)

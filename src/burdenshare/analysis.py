@@ -18,6 +18,7 @@ import pandas as pd
 from burdenshare import data as bundled
 from burdenshare.agreement import BUILTIN_INDICES, compare, ledger, price_ratio, schedule
 from burdenshare.agreement.ledger import fx_rate
+from burdenshare.bargaining.scenario import ScenarioBargainingResults, scenario_bargaining
 from burdenshare.errors import DataError, Problem, display_path
 from burdenshare.forecast.scenario import ScenarioForecast, forecast_scenario
 from burdenshare.scenario import Scenario
@@ -42,6 +43,8 @@ class AnalysisResults:
     comparison: pd.DataFrame | None
     #: bundled SMA payments 1991-2030 with real amounts at ``base_year`` prices
     history: pd.DataFrame
+    #: bilateral bargaining runs, when the scenario has a [bargaining] section
+    bargaining: ScenarioBargainingResults | None = None
     #: multi-actor forecasts, when the scenario has an [actors] section
     forecast: ScenarioForecast | None = None
     started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
@@ -69,6 +72,12 @@ class AnalysisResults:
             out["ledger_comparison"] = self.comparison
         if self.forecast is not None:
             out.update(self.forecast.tables())
+        if self.bargaining is not None:
+            games = self.bargaining.tournament.copy()
+            for col in ("ended_by", "reason"):
+                games[col] = games[col].astype(str)
+            out["bargaining_tournament"] = games
+            out["bargaining_summary"] = self.bargaining.summary
         return out
 
 
@@ -195,6 +204,7 @@ def analyze(
             assumed_inflation=assumed_inflation,
             cpi=effective_indices(scenario)["rok_cpi"],
         ),
+        bargaining=scenario_bargaining(scenario, seed=seed) if scenario.bargaining else None,
         forecast=forecast_scenario(scenario, seed=seed) if scenario.actors else None,
         started_at=started,
     )

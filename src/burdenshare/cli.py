@@ -806,3 +806,114 @@ def bargain_cmd(
         console.print(f"utilities: {names[0]} {u[0]:.3f}, {names[1]} {u[1]:.3f}")
     if payload.get("voided"):
         console.print(f"{len(payload['voided'])} tentative deal(s) voided by ratification")
+
+
+@app.command("tournament")
+@user_errors
+def tournament_cmd(
+    source: str = typer.Argument(
+        None,
+        metavar="[SCENARIO]",
+        help="Scenario file or bundled name (or use --domain).",
+        show_default=False,
+    ),
+    domain_dir: Path = typer.Option(  # noqa: B008
+        None,
+        "--domain",
+        help="GENIUS domain folder (first two profiles by file name).",
+        show_default=False,
+    ),
+    strategies: str = typer.Option(
+        "all", "--strategies", help="'all' or a comma-separated list of strategy names."
+    ),
+    seeds: int = typer.Option(10, "--seeds", min=1, help="Runs per ordered pair."),
+    steps: int = typer.Option(100, "--steps", min=1, help="Deadline in rounds."),
+    seed: int = typer.Option(0, "--seed", help="Master seed."),
+    plot: Path = typer.Option(  # noqa: B008
+        None, "--plot", help="Write the heatmap as SVG.", show_default=False
+    ),
+    as_csv: bool = typer.Option(False, "--csv", help="Print every negotiation as CSV."),
+) -> None:
+    """Every ordered pair of strategies over many seeds, with and without ratification.
+
+    With a scenario, runs use its [bargaining] grid and both sides' ratifiers; with --domain,
+    GENIUS profiles and no ratification. Prints the summary per pair (agreement rate, mean
+    round, utilities); --plot writes the agreement-rate heatmap.
+
+    Examples:
+
+      burdenshare tournament sma-2019 --strategies all --seeds 100
+
+      burdenshare tournament --domain tests/data/genius/Laptop --strategies boulware,conceder
+
+      burdenshare tournament sma-2019 --seeds 20 --plot tournament.svg --csv > runs.csv
+    """
+    from rich.table import Table
+
+    from burdenshare.bargaining.strategies import STRATEGIES
+    from burdenshare.bargaining.tournament import summarise, tournament
+    from burdenshare.errors import Problem
+
+    if (source is None) == (domain_dir is None):
+        raise BurdenshareError(
+            [
+                Problem(
+                    "give a scenario or --domain DIR, not both or neither",
+                    expected="burdenshare tournament SCENARIO | --domain DIR",
+                )
+            ]
+        )
+    names = (
+        [n for n in STRATEGIES if n != "time-dependent"]
+        if strategies == "all"
+        else [n.strip() for n in strategies.split(",") if n.strip()]
+    )
+    for n in names:
+        STRATEGIES.get(n)
+    if domain_dir is not None:
+        from burdenshare.bargaining.genius import load_genius
+
+        domain = load_genius(domain_dir)
+        u0, u1, mask = domain.utilities[0], domain.utilities[1], None
+        reserved = (float(domain.reserved[0]), float(domain.reserved[1]))
+        parties = (domain.parties[0], domain.parties[1])
+    else:
+        from burdenshare.bargaining.domain import domain_from_scenario
+        from burdenshare.bargaining.scenario import reservation_mask, scenario_ratifiers
+        from burdenshare.scenario import load_scenario
+
+        scenario = load_scenario(source)
+        grid = dict(scenario.bargaining.grid) if scenario.bargaining else None
+        domain = domain_from_scenario(scenario, grid=grid or None)
+        parties = (scenario.party_id("sending"), scenario.party_id("host"))
+        i, j = (domain.parties.index(p) for p in parties)
+        u0, u1 = domain.utilities[i], domain.utilities[j]
+        reserved = (float(domain.reserved[i]), float(domain.reserved[j]))
+        ratifiers = scenario_ratifiers(scenario, domain)
+        mask = ratifiers[parties[0]].win_set() & ratifiers[parties[1]].win_set()
+        for p in parties:
+            if scenario.parties[p].ratifier.kind != "none":
+                mask &= reservation_mask(scenario, domain, p)
+    games = tournament(u0, u1, names, n_steps=steps, seeds=seeds, reserved=reserved,
+                       ratifiable=mask, seed=seed)  # fmt: skip
+    summary = summarise(games)
+    if as_csv:
+        typer.echo(games.to_csv(index=False), nl=False)
+    else:
+        table = Table(title=f"tournament: {parties[0]} opens, {seeds} seeds, {steps} rounds")
+        for col in ("ratified", "opener", "responder", "agreement", "round", "u opener",
+                    "u responder"):  # fmt: skip
+            table.add_column(col, justify="right")
+        for row in summary.itertuples(index=False):
+            table.add_row(
+                "yes" if row.ratified else "no", row.opener, row.responder,
+                f"{row.agreement_rate:.0%}", f"{row.mean_step:.1f}",
+                "" if row.u_opener != row.u_opener else f"{row.u_opener:.3f}",
+                "" if row.u_responder != row.u_responder else f"{row.u_responder:.3f}",
+            )  # fmt: skip
+        console.print(table)
+    if plot is not None:
+        from burdenshare.report.bargaining_section import tournament_heatmap
+
+        figure = tournament_heatmap(summary, parties)
+        plot.write_text(figure.svg, encoding="utf-8")

@@ -148,7 +148,8 @@ class StrategyBatch:
 
 
 def _params(strategy: Strategy) -> dict[str, float]:
-    p = strategy.batch_params()
+    """The row's parameters; strategies not classified ``batch`` run in the reference engine."""
+    p = strategy.batch_params() if strategy.classifier.get("batch") else None
     base = {
         "kind": KIND_REFERENCE,
         "e": 1.0,
@@ -291,6 +292,7 @@ def negotiate_batch(
         _check_targets(strategies[side], n, side)
     shared = [None if u.ndim == 2 else engine.sort_utilities(u[None, :]) for u in us]
     times = schedule.relative_times(n_steps, negmas)
+    engine.check_seed(seed)
     root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     out = BatchResult.empty(rows)
     # Per-row utilities (and the Nash product) need [chunk, n_outcomes] arrays: cap their size.

@@ -244,6 +244,20 @@ def check_negmas_inputs(
         raise BurdenshareError(problems)
 
 
+def check_seed(seed: object) -> None:
+    if isinstance(seed, bool) or not isinstance(seed, int | np.random.SeedSequence):
+        raise BurdenshareError(
+            [
+                Problem(
+                    "a seed is an integer or a numpy SeedSequence",
+                    path="seed",
+                    expected="int or SeedSequence",
+                    found=type(seed).__name__,
+                )
+            ]
+        )
+
+
 def resolve(strategy: str | Strategy, name: str) -> Strategy:
     if isinstance(strategy, Strategy):
         return strategy
@@ -319,6 +333,7 @@ def negotiate(
             ]
         )
     rs = [check_reserved(reserved[i], n_steps, f"reserved[{i}]") for i in range(2)]
+    check_seed(seed)
     if negmas:
         varies = any(
             not isinstance(reserved[i], float | int) and bool((rs[i] != rs[i][0]).any())

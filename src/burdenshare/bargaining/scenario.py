@@ -159,3 +159,63 @@ def bargain_scenario(
     return ScenarioBargain(
         domain, opener, responder, dict(strategies), ratification, result, win_set
     )
+
+
+@dataclass(frozen=True)
+class ScenarioBargainingResults:
+    """What `analyze` computes for the ``[bargaining]`` section of a scenario."""
+
+    domain: Domain
+    #: two-level win-set (both ratifiers, incl. the host's hard per-issue limits)
+    win_set: np.ndarray
+    free: object  # BargainingAnalysis without ratification
+    ratified: object  # BargainingAnalysis on the two-level win-set
+    tournament: object  # pd.DataFrame, one row per negotiation
+    summary: object  # pd.DataFrame per (ratified, opener, responder)
+    #: (opener strategy, responder strategy, ratified) → result with its trace
+    traces: dict[tuple[str, str, bool], Negotiation]
+
+
+def scenario_bargaining(scenario: Scenario, *, seed: int = 0) -> ScenarioBargainingResults:
+    """Run the scenario's ``[bargaining]`` section: analysis, tournament and traces."""
+    from burdenshare.bargaining.analysis import BargainingAnalysis
+    from burdenshare.bargaining.tournament import summarise, tournament
+
+    spec = scenario.bargaining
+    if spec is None:
+        raise ValueError("scenario has no [bargaining] section")
+    domain = domain_from_scenario(scenario, grid=dict(spec.grid) or None)
+    opener, responder = scenario.party_id("sending"), scenario.party_id("host")
+    i, j = domain.parties.index(opener), domain.parties.index(responder)
+    two = domain.select([opener, responder])
+    ratifiers = scenario_ratifiers(scenario, domain)
+    win_set = ratifiers[opener].win_set() & ratifiers[responder].win_set()
+    for party in (opener, responder):
+        if scenario.parties[party].ratifier.kind != "none":
+            win_set &= reservation_mask(scenario, domain, party)
+    reserved = (float(domain.reserved[i]), float(domain.reserved[j]))
+    games = tournament(
+        domain.utilities[i], domain.utilities[j], spec.strategies, n_steps=spec.steps,
+        seeds=spec.seeds, reserved=reserved, ratifiable=win_set, seed=seed,
+    )  # fmt: skip
+    traces = {}
+    for a, b in spec.pairs:
+        for rat in (False, True):
+            run = bargain_scenario(
+                scenario,
+                {opener: a, responder: b},
+                n_steps=spec.steps,
+                ratification=rat,
+                seed=seed,
+                domain=domain,
+            )
+            traces[(a, b, rat)] = run.result
+    return ScenarioBargainingResults(
+        domain=two,
+        win_set=win_set,
+        free=BargainingAnalysis.from_domain(two),
+        ratified=BargainingAnalysis.from_domain(two, win_set),
+        tournament=games,
+        summary=summarise(games),
+        traces=traces,
+    )

@@ -71,4 +71,9 @@ def build_sections(results: AnalysisResults) -> list[Section]:
 
 def _load_builtin_sections() -> None:
     # Importing the modules registers their sections.
-    from burdenshare.report import forecast_section, ledger_section, summary  # noqa: F401
+    from burdenshare.report import (  # noqa: F401
+        bargaining_section,
+        forecast_section,
+        ledger_section,
+        summary,
+    )

@@ -226,3 +226,34 @@ def _actors_fill_every_dimension(sc: Scenario) -> Iterator[Finding]:
                 expected=one_of(list(models)),
                 found=toml_value(name),
             )
+
+
+@check
+def _bargaining_names_exist(sc: Scenario) -> Iterator[Finding]:
+    if sc.bargaining is None:
+        return
+    from burdenshare.bargaining.strategies import STRATEGIES
+
+    spec = sc.bargaining
+    named = [(("bargaining", "strategies", i), n) for i, n in enumerate(spec.strategies)]
+    named += [
+        (("bargaining", "pairs", i, j), n) for i, pair in enumerate(spec.pairs)
+        for j, n in enumerate(pair)
+    ]  # fmt: skip
+    for loc, name in named:
+        if name not in STRATEGIES:
+            yield Finding(
+                loc,
+                f"unknown strategy '{name}'" + suggest(name, list(STRATEGIES)),
+                expected=one_of(list(STRATEGIES)),
+                found=toml_value(name),
+            )
+    for iid in spec.grid:
+        issue = sc.issues.get(iid)
+        if issue is None or issue.type != "continuous":
+            yield Finding(
+                ("bargaining", "grid", iid),
+                f"'{iid}' is not a continuous issue" + suggest(iid, sc.issues),
+                expected="the id of a continuous issue",
+                found=toml_value(iid),
+            )

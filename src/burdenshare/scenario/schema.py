@@ -48,6 +48,7 @@ __all__ = [
     "ActorDimension",
     "ActorSpec",
     "ActorsSection",
+    "BargainingSpec",
     "BooleanIssue",
     "CategoricalIssue",
     "ContinuousIssue",
@@ -821,6 +822,33 @@ class ActorsSection(Strict):
     table: dict[Id, ActorSpec] = Field(min_length=2, description="The actors, by id.")
 
 
+# --------------------------------------------------------------------------- [bargaining]
+class BargainingSpec(Strict):
+    """Bilateral bargaining runs for `analyze`: a tournament and the pairs whose traces to show."""
+
+    steps: Annotated[int, Field(ge=1, le=100_000)] = Field(
+        default=100, description="Deadline in rounds.", examples=[100]
+    )
+    seeds: Annotated[int, Field(ge=1, le=100_000)] = Field(
+        default=20, description="Runs per strategy pair in the tournament.", examples=[20]
+    )
+    strategies: list[str] = Field(
+        default_factory=lambda: ["boulware", "linear", "conceder", "hardliner", "aspiration"],
+        description="Strategies in the tournament (see `burdenshare bargain --opener help`).",
+        examples=[["boulware", "conceder"]],
+    )
+    pairs: list[Annotated[list[str], Field(min_length=2, max_length=2)]] = Field(
+        default_factory=lambda: [["boulware", "conceder"]],
+        description="(sending party's, host's) strategy pairs whose offer traces the report shows.",
+        examples=[[["boulware", "conceder"]]],
+    )
+    grid: dict[str, Annotated[float, Field(gt=0)]] = Field(
+        default_factory=dict,
+        description="Grid step per continuous issue for bargaining runs (coarser = faster).",
+        examples=[{"contribution_2020": 10_000_000_000}],
+    )
+
+
 # --------------------------------------------------------------------------- the scenario
 class Scenario(Strict):
     """A negotiation as it stood on one date: who, over what, wanting what, by when.
@@ -855,6 +883,9 @@ class Scenario(Strict):
     )
     ledger: LedgerSpec = Field(
         default_factory=LedgerSpec, description="Ledger defaults (base year, currencies)."
+    )
+    bargaining: BargainingSpec | None = Field(
+        default=None, description="Bargaining runs for the report (optional)."
     )
     actors: ActorsSection | None = Field(
         default=None, description="Actors for the multi-actor forecasting models (optional)."

@@ -1,0 +1,193 @@
+"""Report section: bilateral bargaining — utility space with ZOPA, win-sets, Pareto frontier and
+solution points; offer traces; the tournament heatmap; what ratification does to the outcome."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from burdenshare.report.figures import PALETTE, FigureSVG, new_figure, to_svg
+from burdenshare.report.html import table_html
+from burdenshare.report.sections import Section, register_section
+
+if TYPE_CHECKING:
+    from burdenshare.analysis import AnalysisResults
+    from burdenshare.bargaining.scenario import ScenarioBargainingResults
+
+_MARKERS = {"nash": ("*", "Nash"), "kalai-smorodinsky": ("D", "Kalai–Smorodinsky"),
+            "max-welfare": ("s", "max welfare")}  # fmt: skip
+
+
+def _utility_space(b: ScenarioBargainingResults, parties: tuple[str, str]) -> FigureSVG:
+    u = b.free.utilities
+    r = b.free.reserved
+    with new_figure(7.5, 6) as fig:
+        ax = fig.add_subplot()
+        ax.scatter(u[0], u[1], s=3, color="#cccccc", label="all outcomes", rasterized=False)
+        z = b.free.zopa.mask
+        ax.scatter(u[0, z], u[1, z], s=4, color="#9dc3e6", label="ZOPA (both prefer to no deal)")
+        w = b.win_set
+        ax.scatter(u[0, w], u[1, w], s=10, color=PALETTE[1], label="two-level win-set")
+        front = b.free.pareto
+        ax.plot(u[0, front], u[1, front], color=PALETTE[0], lw=1.5, label="Pareto frontier")
+        for name, o in b.free.points.items():
+            if o is not None and name in _MARKERS:
+                marker, label = _MARKERS[name]
+                ax.scatter(
+                    u[0, o],
+                    u[1, o],
+                    marker=marker,
+                    s=120,
+                    color=PALETTE[2],
+                    edgecolor="black",
+                    zorder=5,
+                    label=label,
+                )
+        ax.axvline(r[0], color="#777777", ls=":", lw=1)
+        ax.axhline(r[1], color="#777777", ls=":", lw=1)
+        ax.set_xlabel(f"utility of {parties[0]} (0-1; dotted: no-deal utility)")
+        ax.set_ylabel(f"utility of {parties[1]} (0-1)")
+        ax.set_title("Outcomes in utility space")
+        ax.legend(fontsize=7, frameon=False, loc="lower left")
+        return to_svg(
+            fig,
+            figure_id="utility-space",
+            caption="Every outcome of the negotiation (on the report's grid) by the two sides' "
+            "utilities: the zone of possible agreement, the outcomes both ratifiers would accept, "
+            "the Pareto frontier and the Nash and Kalai–Smorodinsky solutions.",
+            source="scenario preferences (analyst estimates); burdenshare.bargaining",
+        )
+
+
+def _traces(b: ScenarioBargainingResults, parties: tuple[str, str]) -> FigureSVG:
+    pairs = sorted({(a, c) for a, c, _ in b.traces})
+    with new_figure(8, 3.6 * len(pairs)) as fig:
+        for k, (a, c) in enumerate(pairs):
+            ax = fig.add_subplot(len(pairs), 1, k + 1)
+            for m, ratified in enumerate((False, True)):
+                result = b.traces[(a, c, ratified)]
+                offers = [e for e in result.trace if e.action == "offer"]
+                for side in (0, 1):
+                    pts = np.array([e.utilities for e in offers if e.side == side])
+                    if len(pts):
+                        ax.plot(
+                            pts[:, 0],
+                            pts[:, 1],
+                            marker=".",
+                            ms=3,
+                            lw=0.8,
+                            ls="-" if not ratified else "--",
+                            color=PALETTE[(2 * m + side) % len(PALETTE)],
+                            label=f"{parties[side]} offers"
+                            + (" (ratification)" if ratified else ""),
+                        )
+                if result.agreement is not None and result.utilities is not None:
+                    ax.scatter(
+                        *result.utilities,
+                        marker="*",
+                        s=160,
+                        color=PALETTE[2 * m],
+                        edgecolor="black",
+                        zorder=5,
+                        label="agreement" + (" (ratified)" if ratified else ""),
+                    )
+            ax.set_xlabel(f"utility of {parties[0]}")
+            ax.set_ylabel(f"utility of {parties[1]}")
+            ax.set_title(f"Offer traces: {parties[0]} {a} vs {parties[1]} {c}")
+            ax.legend(fontsize=7, frameon=False)
+        return to_svg(
+            fig,
+            figure_id="offer-traces",
+            caption="Each side's offers in utility space, round by round, without ratification "
+            "(solid) and with the two-level constraint (dashed); stars mark agreements.",
+            source="burdenshare.bargaining reference engine",
+        )
+
+
+def tournament_heatmap(s: pd.DataFrame, parties: tuple[str, str]) -> FigureSVG:
+    """Agreement rate per (opener, responder) strategy pair, one panel per ratification mode."""
+    names = list(dict.fromkeys(s["opener"]))
+    modes = sorted(set(s["ratified"]))
+    with new_figure(4.4 * len(modes) + 1, 4.6) as fig:
+        for k, ratified in enumerate(modes):
+            ax = fig.add_subplot(1, len(modes), k + 1)
+            part = s[s["ratified"] == ratified]
+            grid = part.pivot(index="opener", columns="responder", values="agreement_rate")
+            grid = grid.reindex(index=names, columns=names)
+            ax.imshow(grid.to_numpy(), vmin=0, vmax=1, cmap="Blues")
+            for (i, j), v in np.ndenumerate(grid.to_numpy()):
+                ax.text(
+                    j,
+                    i,
+                    f"{v:.0%}",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if v > 0.6 else "black",
+                )
+            ax.set_xticks(range(len(names)), names, rotation=45, ha="right", fontsize=7)
+            ax.set_yticks(range(len(names)), names, fontsize=7)
+            ax.set_xlabel(f"{parties[1]} strategy")
+            ax.set_ylabel(f"{parties[0]} strategy")
+            ax.set_title("with ratification" if ratified else "without ratification", fontsize=10)
+            ax.grid(False)
+        fig.suptitle("Tournament: share of runs ending in agreement", fontweight="bold")
+        return to_svg(
+            fig,
+            figure_id="tournament",
+            caption="Every ordered pair of strategies (sending party opens), each run over the "
+            "scenario's seeds, without and with two-level ratification.",
+            source="burdenshare.bargaining batch engine",
+        )
+
+
+@register_section(25, "bargaining")
+def bargaining_section(results: AnalysisResults) -> Section | None:
+    """Bilateral bargaining, when the scenario has a [bargaining] section."""
+    b = results.bargaining
+    if b is None:
+        return None
+    parties = (b.domain.parties[0], b.domain.parties[1])
+    zopa = int(b.free.zopa.size)
+    two_level = int((b.free.zopa.mask & b.win_set).sum())
+    rates = b.summary.groupby("ratified")["agreement_rate"].mean()
+    nash = b.free.points.get("nash")
+    space = b.domain.space
+    text = (
+        f"<p>On a grid of {space.n_outcomes:,} outcomes, {zopa:,} lie in the zone of possible "
+        f"agreement (both sides prefer them to no deal); {int(b.win_set.sum()):,} would pass "
+        f"both ratifiers, and {two_level:,} do both. "
+    )
+    if nash is not None:
+        terms = ", ".join(
+            f"{k} = {v:,}"
+            if isinstance(v, int | float) and not isinstance(v, bool)
+            else f"{k} = {v}"
+            for k, v in space.outcome(nash).items()
+        )
+        text += f"The Nash bargaining solution is {html.escape(terms)}. "
+    text += (
+        f"Across the tournament, {rates.get(False, np.nan):.0%} of runs reach agreement without "
+        f"ratification and {rates.get(True, np.nan):.0%} with it"
+    )
+    text += (
+        ": the legislature's limits leave no deal both sides' negotiators would accept."
+        if two_level == 0
+        else "."
+    ) + "</p>"
+    figures = (
+        _utility_space(b, parties),
+        _traces(b, parties),
+        tournament_heatmap(b.summary, parties),
+    )
+    table = b.summary.copy()
+    after = "<h3>Tournament summary</h3>" + table_html(
+        table,
+        formats={"agreement_rate": "{:.0%}", "mean_step": "{:.1f}", "u_opener": "{:.3f}",
+                 "u_responder": "{:.3f}", "payoff_opener": "{:.3f}",
+                 "payoff_responder": "{:.3f}", "voided": "{:.1f}"},
+    )  # fmt: skip
+    return Section(title="Bargaining", html=text, figures=figures, after=after)
