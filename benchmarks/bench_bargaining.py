@@ -57,7 +57,7 @@ def rate(fn: Callable[[], object], per_call: int = 1, min_seconds: float = 1.0) 
     """Negotiations per second from as many calls as fit in ``min_seconds`` (after a warm-up)."""
     fn()
     n, start = 0, time.perf_counter()
-    while (elapsed := time.perf_counter() - start) < min_seconds or n < 3:
+    while (elapsed := time.perf_counter() - start) < min_seconds or n < 2:
         fn()
         n += 1
     return n * per_call / elapsed
@@ -94,29 +94,42 @@ def negmas_runner(domain: str, strategy: str) -> tuple[Callable[[], tuple[int, i
     return run, negmas.__version__
 
 
-def time_pair(domain: str, strategy: str, have_negmas: bool) -> dict[str, float | str]:
+def time_pair(domain: str, strategy: str, have_negmas: bool, repeats: int = 3) -> dict:
+    """Rates for one domain and pair. The engines are timed in alternation, ``repeats`` times,
+    and each ratio is the median of the per-repeat ratios, so a busy machine slows both sides of
+    a ratio alike."""
     u0, u1, _ = DOMAINS[domain]()
     single = negotiate(u0, u1, strategy, strategy, N_STEPS, compat="negmas")
-    row: dict[str, float | str] = {"domain": domain, "pair": f"{strategy} v {strategy}"}
-    if have_negmas:
-        run, _ = negmas_runner(domain, strategy)
-        assert run() == (single.agreement, single.step), "NegMAS and burdenshare disagree"
-        row["negmas"] = rate(run, min_seconds=2.0)
-    row["single"] = rate(lambda: negotiate(u0, u1, strategy, strategy, N_STEPS, compat="negmas"))
-    rows = 200_000
+    rows = 100_000
     batch = negotiate_batch(u0, u1, strategy, strategy, N_STEPS, compat="negmas", size=rows)
     assert (batch.agreement == single.agreement).all() and (batch.step == single.step).all()
-    row["batch"] = rate(
-        lambda: negotiate_batch(u0, u1, strategy, strategy, N_STEPS, compat="negmas", size=rows),
-        per_call=rows,
-    )
     rng = np.random.default_rng(0)
     mixed = StrategyBatch.time_dependent(EXPONENT[strategy] * rng.uniform(0.8, 1.25, rows))
     reserved = (rng.uniform(0.0, 0.3, rows), rng.uniform(0.0, 0.3, rows))
-    row["batch_mixed"] = rate(
-        lambda: negotiate_batch(u0, u1, mixed, mixed, N_STEPS, reserved=reserved, compat="negmas"),
-        per_call=rows,
+    engines: dict[str, Callable[[], object]] = {}
+    per_call = {"negmas": 1, "single": 1, "batch": rows, "mixed": rows}
+    if have_negmas:
+        run, _ = negmas_runner(domain, strategy)
+        assert run() == (single.agreement, single.step), "NegMAS and burdenshare disagree"
+        engines["negmas"] = run
+    engines["single"] = lambda: negotiate(u0, u1, strategy, strategy, N_STEPS, compat="negmas")
+    engines["batch"] = lambda: negotiate_batch(
+        u0, u1, strategy, strategy, N_STEPS, compat="negmas", size=rows
     )
+    engines["mixed"] = lambda: negotiate_batch(
+        u0, u1, mixed, mixed, N_STEPS, reserved=reserved, compat="negmas"
+    )
+    seconds = {"negmas": 1.5, "single": 0.5, "batch": 0.1, "mixed": 0.1}
+    rates: dict[str, list[float]] = {name: [] for name in engines}
+    for _ in range(repeats):
+        for name, fn in engines.items():
+            rates[name].append(rate(fn, per_call[name], seconds[name]))
+    row = {"domain": domain, "pair": f"{strategy} v {strategy}"}
+    row.update({name: float(np.median(r)) for name, r in rates.items()})
+    for name in ("single", "batch", "mixed"):
+        if have_negmas:
+            ratios = np.array(rates[name]) / np.array(rates["negmas"])
+            row[f"{name}_ratio"] = float(np.median(ratios))
     return row
 
 
@@ -164,18 +177,21 @@ def main() -> None:
         have_negmas, version = False, "not installed (pip install negmas==0.16.0)"
     print(f"NegMAS {version}; {N_STEPS} rounds; burdenshare in compat='negmas' mode")
     rows = [time_pair(d, s, have_negmas) for d in DOMAINS for s in PAIRS]
-    head = f"| {'domain':<11} | {'pair':<20} | {'NegMAS /s':>9} | {'single /s':>9} "
-    head += f"| {'batch /s':>10} | {'batch mixed /s':>14} | {'single ×':>8} | {'batch ×':>8} "
-    head += f"| {'mixed ×':>8} |"
+    head = (
+        "| domain | pair | NegMAS /s | single /s | batch /s | batch, mixed rows /s "
+        "| single ÷ NegMAS | batch ÷ NegMAS | mixed ÷ NegMAS |"
+    )
     print(head)
-    print("|" + "|".join("-" * (len(c)) for c in head.split("|")[1:-1]) + "|")
+    print("|" + "---|" * (head.count("|") - 1))
     for r in rows:
-        neg = float(r.get("negmas", float("nan")))
+        ratios = [
+            f"{r[k]:,.0f}×" if k in r else "n/a"
+            for k in ("single_ratio", "batch_ratio", "mixed_ratio")
+        ]
+        negmas_rate = f"{r['negmas']:.1f}" if "negmas" in r else "n/a"
         print(
-            f"| {r['domain']:<11} | {r['pair']:<20} | {neg:>9.1f} | {r['single']:>9.0f} "
-            f"| {r['batch']:>10,.0f} | {r['batch_mixed']:>14,.0f} "
-            f"| {float(r['single']) / neg:>8.0f} | {float(r['batch']) / neg:>8.0f} "
-            f"| {float(r['batch_mixed']) / neg:>8.0f} |"
+            f"| {r['domain']} | {r['pair']} | {negmas_rate} | {r['single']:,.0f} "
+            f"| {r['batch']:,.0f} | {r['mixed']:,.0f} | " + " | ".join(ratios) + " |"
         )
     out = subprocess.run(
         [sys.executable, __file__, "--memory-child", "--memory-rows", str(args.memory_rows)],

@@ -484,6 +484,11 @@ def test_frontier_edge_cases() -> None:
     assert frontier_nash(pie, [0.7, 0.5]) is None  # 0.7 + 0.5 > 1: no rational split
     assert frontier_kalai_smorodinsky(pie, [0.7, 0.5]) is None
     np.testing.assert_allclose(frontier_nash(pie, [0.6, 0.4]), [0.6, 0.4])  # one point left
+    # r₀ just right of the start, r₁ at f(0): the rational range is one point (found by
+    # hypothesis: rounding once put b below a)
+    line = Frontier.from_points([[0.0, 1.0], [0.5, -0.5]])
+    assert line.rational_range([1e-147, 0.5]) == (1e-147, 1e-147)
+    np.testing.assert_array_equal(frontier_nash(line, [1e-147, 0.5]), [1e-147, 0.5])
     point = Frontier.from_points([[0.3], [0.4]])
     np.testing.assert_allclose(frontier_nash(point, [0, 0]), [0.3, 0.4])
     np.testing.assert_allclose(frontier_kalai_smorodinsky(point, [0, 0]), [0.3, 0.4])

@@ -125,7 +125,8 @@ class Frontier:
             xs, ys = self.vertices
             k = int(np.flatnonzero(ys >= r1)[-1])  # last vertex above r1; the next is below
             x0, y0, x1, y1 = xs[k], ys[k], xs[k + 1], ys[k + 1]
-            return a, float(x0 + (r1 - y0) * (x1 - x0) / (y1 - y0))
+            # f(a) ≥ r₁ was checked on the same interpolation: rounding must not put b below a
+            return a, max(a, float(x0 + (r1 - y0) * (x1 - x0) / (y1 - y0)))
         return a, _bisect(lambda x: self(x) - r1, a, self.hi, increasing=False)
 
     def ideal(self, r: ArrayLike) -> FloatArray | None:
@@ -240,7 +241,8 @@ def frontier_kalai_smorodinsky(frontier: Frontier, r: ArrayLike) -> FloatArray |
         xs = frontier.vertices[0]
         knots = np.unique(np.clip(np.r_[a, xs, b], a, b))
         hk = h(knots)
-        k = int(np.flatnonzero(hk >= 0)[0])
+        hits = np.flatnonzero(hk >= 0)  # h(b) ≥ 0 always; the guard is for rounding only
+        k = int(hits[0]) if hits.size else knots.shape[0] - 1
         if k == 0:
             x = float(knots[0])
         else:  # h is linear between knots

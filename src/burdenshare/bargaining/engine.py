@@ -372,9 +372,9 @@ def negotiate(
             root=seed,
             struck=struck,
             u_list=u_lists[side],
-            sorted_list=sorted_u.tolist(),
-            order_list=order.tolist(),
             floor_list=floor.tolist(),
+            best=float(sorted_u[-1]),
+            worst=float(sorted_u[0]),
         )
         strategies[side].start(view)
     return _run(u_lists, rs, deltas, strategies, n_steps, ratify, struck)

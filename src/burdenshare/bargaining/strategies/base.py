@@ -98,10 +98,13 @@ class SideView:
     root: int | np.random.SeedSequence
     struck: set[int] = field(default_factory=set)
     u_list: list[float] = field(default_factory=list)
-    sorted_list: list[float] = field(default_factory=list)
-    order_list: list[int] = field(default_factory=list)
     floor_list: list[float] = field(default_factory=list)
+    best: float = 0.0
+    worst: float = 0.0
     _rng: np.random.Generator | None = None
+    _sorted_list: list[float] | None = None
+    _order_list: list[int] | None = None
+    _numpy_picks: int = 8  # picks served by numpy before the lists are built
 
     @property
     def seed(self) -> np.random.SeedSequence:
@@ -118,16 +121,20 @@ class SideView:
         return int(self.u.shape[0])
 
     @property
-    def worst(self) -> float:
-        return self.sorted_list[0]
-
-    @property
-    def best(self) -> float:
-        return self.sorted_list[-1]
-
-    @property
     def best_index(self) -> int:
-        return self.order_list[-1]
+        return int(self.order[-1])
+
+    @property
+    def sorted_list(self) -> list[float]:
+        if self._sorted_list is None:
+            self._sorted_list = self.sorted_u.tolist()
+        return self._sorted_list
+
+    @property
+    def order_list(self) -> list[int]:
+        if self._order_list is None:
+            self._order_list = self.order.tolist()
+        return self._order_list
 
     def picks(self, thresholds: schedule.FloatArray) -> list[int]:
         """Outcome offered at each threshold (struck outcomes not considered), as a list."""
@@ -138,7 +145,24 @@ class SideView:
 
     def pick(self, threshold: float) -> int:
         """:func:`schedule.pick_positions` for one threshold, in scalar Python (the same IEEE
-        comparisons and subtractions, so the same outcome)."""
+        comparisons and subtractions, so the same outcome).
+
+        The first few picks search the numpy array (a short negotiation then never pays for
+        converting a large outcome space to lists); later ones bisect the lists.
+        """
+        if self._numpy_picks > 0:
+            self._numpy_picks -= 1
+            values = self.sorted_u
+            n = values.shape[0]
+            pos = int(values.searchsorted(threshold))
+            above = min(pos, n - 1)
+            if self.negmas and 0 < pos < n:
+                lower, upper = float(values[above - 1]), float(values[above])
+                if lower >= threshold - schedule.NEGMAS_PICK_TOL and abs(lower - threshold) < abs(
+                    upper - threshold
+                ):
+                    above -= 1
+            return int(self.order[above])
         values = self.sorted_list
         n = len(values)
         pos = bisect_left(values, threshold)

@@ -89,7 +89,7 @@ class _Concession(_Threshold):
         self._eps = self.negmas_eps if view.negmas else 0.0
 
     def target_utility(self, s: int) -> float:
-        floor, best = self.view.floor_list[s], self.view.sorted_list[-1]
+        floor, best = self.view.floor_list[s], self.view.best
         x = (best - floor) * self._a[s] + floor
         if self.view.negmas:
             x = x - self._eps
