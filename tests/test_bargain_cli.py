@@ -131,3 +131,23 @@ def test_tournament_cli_csv_and_plot(tmp_path: Path) -> None:
     assert svg.read_text().startswith("<svg")
     bad = CliRunner().invoke(app, ["tournament", "sma-2019", "--strategies", "boulwar"])
     assert bad.exit_code == 2 and "unknown strategy 'boulwar'" in bad.stderr
+
+
+def test_troop_floor_counterfactual_is_reported(sma_report_dir: Path) -> None:
+    page = (sma_report_dir / "report.html").read_text(encoding="utf-8")
+    assert "The troop floor: the law keeps US forces at 28,500" in page
+    assert "If it were 0.45 (no floor: the threat is credible)" in page
+
+
+def test_no_floor_runs_use_the_counterfactual_outside_option() -> None:
+    from burdenshare.bargaining.scenario import scenario_bargaining
+
+    sc = burdenshare.load_scenario("sma-2019")
+    b = scenario_bargaining(sc)
+    assert set(b.no_floor) == {tuple(p) for p in sc.bargaining.pairs}
+    for (a, c), res in b.no_floor.items():
+        i, j = (b.domain.parties.index(p) for p in ("us", "rok"))
+        ref = negotiate(b.domain.utilities[i], b.domain.utilities[j], a, c, sc.bargaining.steps,
+                        reserved=(0.45, float(b.domain.reserved[j])),
+                        ratify=lambda o: bool(b.win_set[o]))  # fmt: skip
+        assert (res.agreement, res.step, res.voided) == (ref.agreement, ref.step, ref.voided)

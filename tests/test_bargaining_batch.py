@@ -156,6 +156,18 @@ def test_all_time_dependent_pairs(opener: str, responder: str, compat: str | Non
     run_both(setting, [opener] * rows, [responder] * rows)
 
 
+@pytest.mark.parametrize("compat", [None, "negmas"])
+def test_large_outcome_spaces(compat: str | None) -> None:
+    # above 256 outcomes the reference engine serves its first picks from numpy arrays
+    rows = 20
+    setting = random_setting(77, rows, 700, 40, compat is not None, True)
+    rng = np.random.default_rng(77)
+    pool = threshold_pool(rng, 700)
+    openers = [pool[i] for i in rng.integers(len(pool), size=rows)]
+    responders = [pool[i] for i in rng.integers(len(pool), size=rows)]
+    run_both(setting, openers, responders)
+
+
 def test_rows_with_reactive_strategies_run_through_the_reference_engine() -> None:
     rows = 30
     setting = random_setting(3, rows, 25, 30, False, True)

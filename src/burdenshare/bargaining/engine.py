@@ -355,7 +355,12 @@ def negotiate(
     u_lists = [us[0].tolist(), us[1].tolist()]
     for side in range(2):
         order, sorted_u = sort_utilities(us[side])
-        floor = schedule.floors(sorted_u[:1], rs[side][None, :], negmas)[0]
+        if isinstance(reserved[side], float | int):  # one value: the floor is one number
+            level = max(float(sorted_u[0]), float(rs[side][0]))
+            floor, floor_list = np.full(n_steps, level), [level] * n_steps
+        else:
+            floor = schedule.floors(sorted_u[:1], rs[side][None, :], negmas)[0]
+            floor_list = floor.tolist()
         view = SideView(
             side=side,
             n_steps=n_steps,
@@ -372,9 +377,11 @@ def negotiate(
             root=seed,
             struck=struck,
             u_list=u_lists[side],
-            floor_list=floor.tolist(),
+            floor_list=floor_list,
             best=float(sorted_u[-1]),
             worst=float(sorted_u[0]),
+            # large spaces: serve a short negotiation's picks from numpy, skipping the lists
+            _numpy_picks=8 if sorted_u.shape[0] > 256 else 0,
         )
         strategies[side].start(view)
     return _run(u_lists, rs, deltas, strategies, n_steps, ratify, struck)

@@ -174,6 +174,8 @@ class ScenarioBargainingResults:
     summary: object  # pd.DataFrame per (ratified, opener, responder)
     #: (opener strategy, responder strategy, ratified) → result with its trace
     traces: dict[tuple[str, str, bool], Negotiation]
+    #: the same traces' pairs with the sending party's no-floor outside option (ratified), or {}
+    no_floor: dict[tuple[str, str], Negotiation]
 
 
 def scenario_bargaining(scenario: Scenario, *, seed: int = 0) -> ScenarioBargainingResults:
@@ -210,6 +212,16 @@ def scenario_bargaining(scenario: Scenario, *, seed: int = 0) -> ScenarioBargain
                 domain=domain,
             )
             traces[(a, b, rat)] = run.result
+    no_floor: dict[tuple[str, str], Negotiation] = {}
+    if spec.no_floor_outside_option is not None:
+        # Without the floor the withdrawal threat is credible: the sending side's no-deal
+        # utility rises; everything else is unchanged.
+        alt = (float(spec.no_floor_outside_option), reserved[1])
+        for a, c in spec.pairs:
+            no_floor[(a, c)] = negotiate(
+                domain.utilities[i], domain.utilities[j], a, c, spec.steps, reserved=alt,
+                ratify=lambda o: bool(win_set[o]), seed=seed,
+            )  # fmt: skip
     return ScenarioBargainingResults(
         domain=two,
         win_set=win_set,
@@ -218,4 +230,5 @@ def scenario_bargaining(scenario: Scenario, *, seed: int = 0) -> ScenarioBargain
         tournament=games,
         summary=summarise(games),
         traces=traces,
+        no_floor=no_floor,
     )

@@ -15,6 +15,7 @@ from burdenshare.report.sections import Section, register_section
 
 if TYPE_CHECKING:
     from burdenshare.analysis import AnalysisResults
+    from burdenshare.bargaining.engine import Negotiation
     from burdenshare.bargaining.scenario import ScenarioBargainingResults
 
 _MARKERS = {"nash": ("*", "Nash"), "kalai-smorodinsky": ("D", "Kalai–Smorodinsky"),
@@ -144,6 +145,38 @@ def tournament_heatmap(s: pd.DataFrame, parties: tuple[str, str]) -> FigureSVG:
         )
 
 
+def _describe(result: Negotiation) -> str:
+    if result.agreement is None or result.utilities is None:
+        return f"no agreement ({result.reason.label}, {result.step} rounds)"
+    u = result.utilities
+    return f"agreement in round {result.step} (utilities {u[0]:.3f} / {u[1]:.3f})"
+
+
+def _troop_floor(
+    results: AnalysisResults, b: ScenarioBargainingResults, parties: tuple[str, str]
+) -> str:
+    """What the legal troop floor does: the featured pairs with the counterfactual no-floor
+    outside option of the sending party, under ratification."""
+    sc = results.scenario
+    troops = sc.parties[parties[0]].troops
+    if not b.no_floor or troops is None:
+        return ""
+    alt = sc.bargaining.no_floor_outside_option  # type: ignore[union-attr]
+    rows = "".join(
+        f"<li>{html.escape(a)} vs {html.escape(c)}: with the floor "
+        f"{html.escape(_describe(b.traces[(a, c, True)]))}; without it "
+        f"{html.escape(_describe(res))}</li>"
+        for (a, c), res in b.no_floor.items()
+    )
+    return (
+        f"<p>The troop floor: the law keeps US forces at {troops.legal_floor:,} (now "
+        f"{troops.current:,}), so a threat of withdrawal is weak and the {parties[0]} no-deal "
+        f"utility is {b.free.reserved[0]:.2f}. If it were {alt:.2f} (no floor: the threat is "
+        "credible), under ratification:</p>"
+        f'<ul class="note">{rows}</ul>'
+    )
+
+
 @register_section(25, "bargaining")
 def bargaining_section(results: AnalysisResults) -> Section | None:
     """Bilateral bargaining, when the scenario has a [bargaining] section."""
@@ -178,6 +211,7 @@ def bargaining_section(results: AnalysisResults) -> Section | None:
         if two_level == 0
         else "."
     ) + "</p>"
+    text += _troop_floor(results, b, parties)
     figures = (
         _utility_space(b, parties),
         _traces(b, parties),

@@ -847,6 +847,12 @@ class BargainingSpec(Strict):
         description="Grid step per continuous issue for bargaining runs (coarser = faster).",
         examples=[{"contribution_2020": 10_000_000_000}],
     )
+    no_floor_outside_option: Unit | None = Field(
+        default=None,
+        description="Sending party's no-deal utility if no legal troop floor bound its threat "
+        "of withdrawal (counterfactual; the report compares it with the scenario's).",
+        examples=[0.45],
+    )
 
 
 # --------------------------------------------------------------------------- the scenario

@@ -104,7 +104,7 @@ class SideView:
     _rng: np.random.Generator | None = None
     _sorted_list: list[float] | None = None
     _order_list: list[int] | None = None
-    _numpy_picks: int = 8  # picks served by numpy before the lists are built
+    _numpy_picks: int = 0  # picks served by numpy before the lists are built
 
     @property
     def seed(self) -> np.random.SeedSequence:
