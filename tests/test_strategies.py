@@ -245,7 +245,7 @@ class StrategyContract:
 class TestTimeDependent(StrategyContract):
     name = "time-dependent"
 
-    @pytest.mark.parametrize("e", [-1.0, math.nan])
+    @pytest.mark.parametrize("e", [-1.0, math.nan, "steep"])
     def test_bad_exponent(self, e: float) -> None:
         with pytest.raises(BurdenshareError, match="e: invalid parameter"):
             TimeDependent(e=e)

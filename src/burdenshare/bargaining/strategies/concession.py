@@ -2,14 +2,17 @@
 
 Each accepts an offer whose own utility reaches the round's target, and otherwise offers the
 lowest-utility outcome that reaches it. Because the target does not depend on the opponent's
-moves, the whole schedule is computed up front with :mod:`schedule` (the batch engine computes the
-same schedule for many negotiations at once).
+moves, the batch engine computes every round's target and offer up front, for many negotiations
+at once (:mod:`schedule`); the reference engine evaluates the same formula, with the same
+floating-point operations, one round at a time.
 """
 
 from __future__ import annotations
 
 import math
 from typing import Any, ClassVar
+
+import numpy as np
 
 from burdenshare.bargaining.strategies import schedule
 from burdenshare.bargaining.strategies.base import (
@@ -96,18 +99,26 @@ class _Concession(_Threshold):
         return max(floor, min(best, x))
 
 
-def _check_exponent(cls: type, e: float) -> float:
-    e = float(e)
-    if not (e >= 0.0):  # also rejects NaN
-        raise bad_param(cls, "e", "an exponent ≥ 0 (inf for a hardliner)", e)
-    return e
+def _number(cls: type, name: str, value: object, expected: str) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise bad_param(cls, name, expected, value) from None
 
 
-def _check_eps(cls: type, eps: float) -> float:
-    eps = float(eps)
-    if not (0.0 <= eps < 1.0):
+def _check_exponent(cls: type, e: object) -> float:
+    expected = "an exponent ≥ 0 (inf for a hardliner)"
+    x = _number(cls, "e", e, expected)
+    if not (x >= 0.0):  # also rejects NaN
+        raise bad_param(cls, "e", expected, e)
+    return x
+
+
+def _check_eps(cls: type, eps: object) -> float:
+    x = _number(cls, "negmas_eps", eps, "a tolerance in [0, 1)")
+    if not (0.0 <= x < 1.0):
         raise bad_param(cls, "negmas_eps", "a tolerance in [0, 1)", eps)
-    return eps
+    return x
 
 
 @register("time-dependent", "time-dependent concession with exponent e (default e = 1)", e=1.0)
@@ -182,9 +193,9 @@ class WalkOut(_Concession):
         e: float = 4.0,
         negmas_eps: float = schedule.NEGMAS_TB_EPS,
     ) -> None:
-        if not math.isfinite(float(threshold)):
+        if not math.isfinite(_number(type(self), "threshold", threshold, "a finite utility")):
             raise bad_param(type(self), "threshold", "a finite utility", threshold)
-        if int(from_round) != from_round or from_round < 0:
+        if isinstance(from_round, bool) or not isinstance(from_round, int) or from_round < 0:
             raise bad_param(type(self), "from_round", "a round number ≥ 0", from_round)
         self.threshold = float(threshold)
         self.from_round = int(from_round)
@@ -234,7 +245,9 @@ class NashSeeker(_Threshold):
     }
 
     def __init__(self, target: int | None = None) -> None:
-        if target is not None and (int(target) != target or target < 0):
+        if target is not None and (
+            isinstance(target, bool) or not isinstance(target, int | np.integer) or target < 0
+        ):
             raise bad_param(type(self), "target", "an outcome index ≥ 0 or None", target)
         self.target = None if target is None else int(target)
 

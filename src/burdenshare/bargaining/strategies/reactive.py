@@ -50,7 +50,7 @@ class RelativeTitForTat(Strategy):
     }
 
     def __init__(self, delay: int = 1) -> None:
-        if int(delay) != delay or delay < 1:
+        if isinstance(delay, bool) or not isinstance(delay, int) or delay < 1:
             raise bad_param(type(self), "delay", "an integer ≥ 1", delay)
         self.delay = int(delay)
 
@@ -106,7 +106,7 @@ class RandomOffers(Strategy):
     classifier: ClassVar[dict[str, bool]] = {**Strategy.classifier, "stochastic": True}
 
     def __init__(self, p_accept: float = 0.5) -> None:
-        if not (0.0 <= float(p_accept) <= 1.0):
+        if not isinstance(p_accept, float | int) or not (0.0 <= p_accept <= 1.0):
             raise bad_param(type(self), "p_accept", "a probability in [0, 1]", p_accept)
         self.p_accept = float(p_accept)
 
