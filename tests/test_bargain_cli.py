@@ -151,3 +151,26 @@ def test_no_floor_runs_use_the_counterfactual_outside_option() -> None:
                         reserved=(0.45, float(b.domain.reserved[j])),
                         ratify=lambda o: bool(b.win_set[o]))  # fmt: skip
         assert (res.agreement, res.step, res.voided) == (ref.agreement, ref.step, ref.voided)
+
+
+@pytest.mark.parametrize(("us", "rok"), [("boulware", "conceder"), ("conceder", "linear")])
+def test_tied_hands_host_never_offers_outside_its_win_set(us: str, rok: str) -> None:
+    sc = burdenshare.load_scenario("sma-2019")
+    run = bargain_scenario(sc, {"us": us, "rok": rok}, n_steps=40, tied_hands=True)
+    own = reservation_mask(sc, run.domain, "rok")
+    rok_offers = [o for _, side, o in run.result.offers if side == 1]
+    assert rok_offers and all(own[o] for o in rok_offers)
+    if run.result.agreement is not None:
+        assert run.win_set[run.result.agreement]
+
+
+def test_malformed_genius_domain_exits_2(tmp_path: Path) -> None:
+    folder = tmp_path / "dom"
+    folder.mkdir()
+    for f in LAPTOP.iterdir():
+        (folder / f.name).write_bytes(f.read_bytes())
+    profile = sorted(p for p in folder.iterdir() if "prof" in p.name)[0]
+    profile.write_text(profile.read_text()[:200])  # truncated XML
+    code, out, err = _run("--domain", str(folder), "--opener", "boulware", "--responder",
+                          "linear")  # fmt: skip
+    assert code == 2 and profile.name in err and "Traceback" not in out + err

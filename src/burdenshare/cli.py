@@ -691,6 +691,9 @@ def bargain_cmd(
     ratification: bool = typer.Option(
         True, "--ratify/--no-ratify", help="Two-level ratification (scenario only)."
     ),
+    tied_hands: bool = typer.Option(
+        False, "--tied-hands", help="Negotiators know their own ratifier's win-set."
+    ),
     seed: int = typer.Option(0, "--seed", help="Seed for stochastic strategies."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     trace: bool = typer.Option(False, "--trace", help="Include the full trace (with --json)."),
@@ -766,7 +769,14 @@ def bargain_cmd(
             STRATEGIES.get(name)
             pairs[party] = name
         scenario = load_scenario(source)
-        run = bargain_scenario(scenario, pairs, n_steps=steps, ratification=ratification, seed=seed)
+        run = bargain_scenario(
+            scenario,
+            pairs,
+            n_steps=steps,
+            ratification=ratification,
+            tied_hands=tied_hands,
+            seed=seed,
+        )
         result, domain = run.result, run.domain
         names = (run.opener, run.responder)
         agreement = run.agreement()

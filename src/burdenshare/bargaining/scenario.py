@@ -15,7 +15,7 @@ import numpy as np
 
 from burdenshare.bargaining.domain import Domain, domain_from_scenario
 from burdenshare.bargaining.engine import Negotiation, negotiate
-from burdenshare.bargaining.ratification import Ratifier, ratifier_from_spec
+from burdenshare.bargaining.ratification import Ratifier, ratifier_from_spec, tied_hands_utility
 from burdenshare.errors import BurdenshareError, Problem
 from burdenshare.scenario import Scenario
 
@@ -109,10 +109,16 @@ def bargain_scenario(
     *,
     n_steps: int = 100,
     ratification: bool = True,
+    tied_hands: bool = False,
     seed: int = 0,
     domain: Domain | None = None,
 ) -> ScenarioBargain:
-    """Run one negotiation: the sending party opens; ``strategies`` maps party id → strategy."""
+    """Run one negotiation: the sending party opens; ``strategies`` maps party id → strategy.
+
+    With ``tied_hands`` each negotiator whose ratifier must consent knows its own win-set
+    (Putnam's "tied hands"): its strategy sees outcomes outside it as worse than no deal, so it
+    neither offers nor accepts them. Utilities reported for the deal are the true ones.
+    """
     domain = domain if domain is not None else domain_from_scenario(scenario)
     opener = scenario.party_id("sending")
     responder = scenario.party_id("host")
@@ -146,9 +152,21 @@ def bargain_scenario(
         def ratify(outcome: int) -> bool:
             return bool(win_set[outcome])
 
+    u_open, u_resp = domain.utilities[i], domain.utilities[j]
+    if tied_hands:
+        if not ratification:
+            raise BurdenshareError(
+                [Problem("tied hands needs ratification", expected="--ratify with --tied-hands")]
+            )
+        own = {p: ratifiers[p].win_set() for p in (opener, responder)}
+        for p in (opener, responder):
+            if scenario.parties[p].ratifier.kind != "none":
+                own[p] = own[p] & reservation_mask(scenario, domain, p)
+        u_open = tied_hands_utility(u_open, own[opener], float(domain.reserved[i]))
+        u_resp = tied_hands_utility(u_resp, own[responder], float(domain.reserved[j]))
     result = negotiate(
-        domain.utilities[i],
-        domain.utilities[j],
+        u_open,
+        u_resp,
         strategies[opener],
         strategies[responder],
         n_steps,
