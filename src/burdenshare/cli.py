@@ -889,7 +889,7 @@ def tournament_cmd(
         parties = (domain.parties[0], domain.parties[1])
     else:
         from burdenshare.bargaining.domain import domain_from_scenario
-        from burdenshare.bargaining.scenario import reservation_mask, scenario_ratifiers
+        from burdenshare.bargaining.scenario import two_level_win_set
         from burdenshare.scenario import load_scenario
 
         scenario = load_scenario(source)
@@ -899,11 +899,7 @@ def tournament_cmd(
         i, j = (domain.parties.index(p) for p in parties)
         u0, u1 = domain.utilities[i], domain.utilities[j]
         reserved = (float(domain.reserved[i]), float(domain.reserved[j]))
-        ratifiers = scenario_ratifiers(scenario, domain)
-        mask = ratifiers[parties[0]].win_set() & ratifiers[parties[1]].win_set()
-        for p in parties:
-            if scenario.parties[p].ratifier.kind != "none":
-                mask &= reservation_mask(scenario, domain, p)
+        mask = two_level_win_set(scenario, domain)
     games = tournament(u0, u1, names, n_steps=steps, seeds=seeds, reserved=reserved,
                        ratifiable=mask, seed=seed)  # fmt: skip
     summary = summarise(games)

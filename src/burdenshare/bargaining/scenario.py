@@ -19,7 +19,13 @@ from burdenshare.bargaining.ratification import Ratifier, ratifier_from_spec, ti
 from burdenshare.errors import BurdenshareError, Problem
 from burdenshare.scenario import Scenario
 
-__all__ = ["ScenarioBargain", "bargain_scenario", "reservation_mask", "scenario_ratifiers"]
+__all__ = [
+    "ScenarioBargain",
+    "bargain_scenario",
+    "reservation_mask",
+    "scenario_ratifiers",
+    "two_level_win_set",
+]
 
 
 def scenario_ratifiers(scenario: Scenario, domain: Domain) -> dict[str, Ratifier]:
@@ -85,6 +91,20 @@ def reservation_mask(scenario: Scenario, domain: Domain, party: str) -> np.ndarr
     return mask
 
 
+def two_level_win_set(
+    scenario: Scenario, domain: Domain, ratifiers: Mapping[str, Ratifier] | None = None
+) -> np.ndarray:
+    """Outcomes both sides' ratifiers accept; a ratifier that must consent also holds its
+    party to its per-issue reservations (:func:`reservation_mask`)."""
+    ratifiers = ratifiers if ratifiers is not None else scenario_ratifiers(scenario, domain)
+    mask = np.ones(domain.space.n_outcomes, dtype=bool)
+    for party in (scenario.party_id("sending"), scenario.party_id("host")):
+        mask &= ratifiers[party].win_set()
+        if scenario.parties[party].ratifier.kind != "none":
+            mask &= reservation_mask(scenario, domain, party)
+    return mask
+
+
 @dataclass(frozen=True)
 class ScenarioBargain:
     """One negotiation on a scenario, with what the report and the CLI need to describe it."""
@@ -144,10 +164,7 @@ def bargain_scenario(
     ratify = None
     if ratification:
         ratifiers = scenario_ratifiers(scenario, domain)
-        win_set = ratifiers[opener].win_set() & ratifiers[responder].win_set()
-        for party in (opener, responder):
-            if scenario.parties[party].ratifier.kind != "none":
-                win_set &= reservation_mask(scenario, domain, party)
+        win_set = two_level_win_set(scenario, domain, ratifiers)
 
         def ratify(outcome: int) -> bool:
             return bool(win_set[outcome])
@@ -208,11 +225,7 @@ def scenario_bargaining(scenario: Scenario, *, seed: int = 0) -> ScenarioBargain
     opener, responder = scenario.party_id("sending"), scenario.party_id("host")
     i, j = domain.parties.index(opener), domain.parties.index(responder)
     two = domain.select([opener, responder])
-    ratifiers = scenario_ratifiers(scenario, domain)
-    win_set = ratifiers[opener].win_set() & ratifiers[responder].win_set()
-    for party in (opener, responder):
-        if scenario.parties[party].ratifier.kind != "none":
-            win_set &= reservation_mask(scenario, domain, party)
+    win_set = two_level_win_set(scenario, domain)
     reserved = (float(domain.reserved[i]), float(domain.reserved[j]))
     games = tournament(
         domain.utilities[i], domain.utilities[j], spec.strategies, n_steps=spec.steps,
