@@ -140,15 +140,16 @@ def test_troop_floor_counterfactual_is_reported(sma_report_dir: Path) -> None:
 
 
 def test_no_floor_runs_use_the_counterfactual_outside_option() -> None:
-    from burdenshare.bargaining.scenario import scenario_bargaining
+    from burdenshare.bargaining.scenario import reserved_path, scenario_bargaining
 
     sc = burdenshare.load_scenario("sma-2019")
     b = scenario_bargaining(sc)
     assert set(b.no_floor) == {tuple(p) for p in sc.bargaining.pairs}
     for (a, c), res in b.no_floor.items():
         i, j = (b.domain.parties.index(p) for p in ("us", "rok"))
+        rok = reserved_path(sc, b.domain, "rok", sc.bargaining.steps)
         ref = negotiate(b.domain.utilities[i], b.domain.utilities[j], a, c, sc.bargaining.steps,
-                        reserved=(0.45, float(b.domain.reserved[j])),
+                        reserved=(np.full(sc.bargaining.steps, 0.45), rok),
                         ratify=lambda o: bool(b.win_set[o]))  # fmt: skip
         assert (res.agreement, res.step, res.voided) == (ref.agreement, ref.step, ref.voided)
 
@@ -174,3 +175,24 @@ def test_malformed_genius_domain_exits_2(tmp_path: Path) -> None:
     code, out, err = _run("--domain", str(folder), "--opener", "boulware", "--responder",
                           "linear")  # fmt: skip
     assert code == 2 and profile.name in err and "Traceback" not in out + err
+
+
+def test_outside_option_switches_on_at_its_date() -> None:
+    import datetime as dt
+
+    from burdenshare.bargaining.scenario import reserved_path, round_dates
+
+    sc = burdenshare.load_scenario("sma-2019")
+    dates = round_dates(sc, 100)
+    assert dates[0] == dt.date(2019, 9, 24) and dates[-1] == dt.date(2020, 12, 31)
+    domain = bargain_scenario(sc, {"us": "boulware", "rok": "conceder"}, n_steps=2).domain
+    path = reserved_path(sc, domain, "rok", 100)
+    furloughed = np.array([d >= dt.date(2020, 4, 1) for d in dates])
+    # Seoul: reservation_value 0.35 until the furlough of 1 Apr 2020, then its outside option 0.25
+    assert np.all(path[~furloughed] == 0.35) and np.all(path[furloughed] == 0.25)
+    assert furloughed.any() and (~furloughed).any()
+    # The US option (available from 1 Jan 2020, utility 0.3) equals its reservation value.
+    assert np.all(reserved_path(sc, domain, "us", 100) == 0.3)
+    code, out, err = _run("sma-2019", "-s", "us=boulware", "-s", "rok=conceder", "--json")
+    assert code == 0, err
+    assert json.loads(out)["end_date"] == "2020-12-31"  # no deal: the deadline

@@ -752,7 +752,7 @@ def bargain_cmd(
         agreement = None if result.agreement is None else domain.space.outcome(result.agreement)
         extra: dict[str, object] = {"parties": list(names)}
     else:
-        from burdenshare.bargaining.scenario import bargain_scenario
+        from burdenshare.bargaining.scenario import bargain_scenario, round_dates
         from burdenshare.scenario import load_scenario
 
         if compat:
@@ -786,6 +786,9 @@ def bargain_cmd(
             "voided": [domain.space.outcome(o) for o in result.voided],
             "win_set_size": None if run.win_set is None else int(run.win_set.sum()),
         }
+        dates = round_dates(scenario, steps)
+        if dates is not None:  # calendar date of the round the talks ended in
+            extra["end_date"] = dates[max(min(result.step, steps), 1) - 1].isoformat()
     data = result.to_dict()
     payload = {
         "agreement": agreement,

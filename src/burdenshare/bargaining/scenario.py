@@ -8,6 +8,7 @@ on), and runs the reference engine.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -89,6 +90,33 @@ def reservation_mask(scenario: Scenario, domain: Domain, party: str) -> np.ndarr
             codes = [issue.values.index(v) for v in allowed if v in issue.values]
             mask &= np.isin(space.indices[:, k], codes)
     return mask
+
+
+def round_dates(scenario: Scenario, n_steps: int) -> list[dt.date] | None:
+    """Calendar date of each round, spread evenly over ``[bargaining] first_round..last_round``."""
+    spec = scenario.bargaining
+    if spec is None or spec.first_round is None or spec.last_round is None:
+        return None
+    span = (spec.last_round - spec.first_round).days
+    return [
+        spec.first_round + dt.timedelta(days=round(span * s / max(n_steps - 1, 1)))
+        for s in range(n_steps)
+    ]
+
+
+def reserved_path(scenario: Scenario, domain: Domain, party: str, n_steps: int) -> np.ndarray:
+    """The party's no-deal utility in each round: its ``reservation_value`` until its outside
+    option becomes available (``available_from``, by the round's calendar date), then the outside
+    option's utility — e.g. Seoul's position worsens once USFK furloughs Korean employees."""
+    base = float(domain.reserved[domain.parties.index(party)])
+    path = np.full(n_steps, base)
+    pref = scenario.preferences.get(party)
+    dates = round_dates(scenario, n_steps)
+    option = pref.outside_option if pref else None
+    if option is not None and option.available_from is not None and dates is not None:
+        switch = np.array([d >= option.available_from for d in dates])
+        path[switch] = option.utility
+    return path
 
 
 def two_level_win_set(
@@ -187,7 +215,10 @@ def bargain_scenario(
         strategies[opener],
         strategies[responder],
         n_steps,
-        reserved=(float(domain.reserved[i]), float(domain.reserved[j])),
+        reserved=(
+            reserved_path(scenario, domain, opener, n_steps),
+            reserved_path(scenario, domain, responder, n_steps),
+        ),
         ratify=ratify,
         seed=seed,
     )
@@ -226,7 +257,10 @@ def scenario_bargaining(scenario: Scenario, *, seed: int = 0) -> ScenarioBargain
     i, j = domain.parties.index(opener), domain.parties.index(responder)
     two = domain.select([opener, responder])
     win_set = two_level_win_set(scenario, domain)
-    reserved = (float(domain.reserved[i]), float(domain.reserved[j]))
+    reserved = (
+        reserved_path(scenario, domain, opener, spec.steps),
+        reserved_path(scenario, domain, responder, spec.steps),
+    )
     games = tournament(
         domain.utilities[i], domain.utilities[j], spec.strategies, n_steps=spec.steps,
         seeds=spec.seeds, reserved=reserved, ratifiable=win_set, seed=seed,
@@ -247,7 +281,7 @@ def scenario_bargaining(scenario: Scenario, *, seed: int = 0) -> ScenarioBargain
     if spec.no_floor_outside_option is not None:
         # Without the floor the withdrawal threat is credible: the sending side's no-deal
         # utility rises; everything else is unchanged.
-        alt = (float(spec.no_floor_outside_option), reserved[1])
+        alt = (np.full(spec.steps, float(spec.no_floor_outside_option)), reserved[1])
         for a, c in spec.pairs:
             no_floor[(a, c)] = negotiate(
                 domain.utilities[i], domain.utilities[j], a, c, spec.steps, reserved=alt,

@@ -26,7 +26,7 @@ def tournament(
     *,
     n_steps: int = 100,
     seeds: int = 10,
-    reserved: tuple[float, float] = (0.0, 0.0),
+    reserved: tuple[ArrayLike, ArrayLike] = (0.0, 0.0),
     ratifiable: ArrayLike | None = None,
     compat: str | None = None,
     seed: int = 0,
@@ -35,8 +35,10 @@ def tournament(
     ratification and, when ``ratifiable`` (a boolean mask over outcomes) is given, once with it.
 
     Run ``k`` of a pair uses ``SeedSequence(seed).spawn(seeds)[k]``, so the same seed index gives
-    the same stochastic draws to every pair (common random numbers).
+    the same stochastic draws to every pair (common random numbers). ``reserved`` gives each
+    side a number or one no-deal utility per round (``[n_steps]``), shared by every run.
     """
+    per_round = [np.ndim(r) == 1 for r in reserved]
     pairs = list(product(strategies, strategies))
     modes = [False] if ratifiable is None else [False, True]
     frames = []
@@ -48,10 +50,14 @@ def tournament(
         rows = []
         for k in range(seeds):
             idx = [p * seeds + k for p in range(len(pairs))]
+            rows_reserved = tuple(
+                np.broadcast_to(np.asarray(r, dtype=float), (len(idx), n_steps)) if pr else r
+                for r, pr in zip(reserved, per_round, strict=True)
+            )
             result = negotiate_batch(
                 u_opener, u_responder,
                 [openers[i] for i in idx], [responders[i] for i in idx],
-                n_steps, reserved=reserved,
+                n_steps, reserved=rows_reserved,
                 ratifiable=ratifiable if ratified else None,
                 compat=compat, seed=run_seeds[k],
             )  # fmt: skip

@@ -826,6 +826,21 @@ class ActorsSection(Strict):
 class BargainingSpec(Strict):
     """Bilateral bargaining runs for `analyze`: a tournament and the pairs whose traces to show."""
 
+    @model_validator(mode="after")
+    def _dates_together(self) -> BargainingSpec:
+        if (self.first_round is None) != (self.last_round is None):
+            raise check_error(
+                "give both first_round and last_round, or neither",
+                expected="first_round and last_round",
+            )
+        if self.first_round is not None and not self.first_round < self.last_round:  # type: ignore[operator]
+            raise check_error(
+                "first_round must be before last_round",
+                expected="first_round < last_round",
+                found=f"{self.first_round} >= {self.last_round}",
+            )
+        return self
+
     steps: Annotated[int, Field(ge=1, le=100_000)] = Field(
         default=100, description="Deadline in rounds.", examples=[100]
     )
@@ -846,6 +861,17 @@ class BargainingSpec(Strict):
         default_factory=dict,
         description="Grid step per continuous issue for bargaining runs (coarser = faster).",
         examples=[{"contribution_2020": 10_000_000_000}],
+    )
+    first_round: Date | None = Field(
+        default=None,
+        description="Calendar date of round 0; with `last_round`, rounds are spread evenly "
+        "between them and outside options switch on at their `available_from` dates.",
+        examples=[dt.date(2019, 9, 24)],
+    )
+    last_round: Date | None = Field(
+        default=None,
+        description="Calendar date of the last round (the deadline).",
+        examples=[dt.date(2020, 12, 31)],
     )
     no_floor_outside_option: Unit | None = Field(
         default=None,
