@@ -257,3 +257,12 @@ def _bargaining_names_exist(sc: Scenario) -> Iterator[Finding]:
                 expected="the id of a continuous issue",
                 found=toml_value(iid),
             )
+
+
+@check
+def _uncertainty_fits_scenario(sc: Scenario) -> Iterator[Finding]:
+    if sc.uncertainty is None:
+        return
+    from burdenshare.sweep.spec import uncertainty_findings
+
+    yield from uncertainty_findings(sc.uncertainty, sc)

@@ -47,7 +47,7 @@ def union_members(tp: Any) -> list[Any] | None:
 
 def discriminant(model: type[BaseModel]) -> tuple[str, Any] | None:
     """``("kind", "fixed")`` for a union member model with a one-value Literal kind/type."""
-    for name in ("kind", "type"):
+    for name in ("kind", "type", "dist"):
         field = model.model_fields.get(name)
         if field is not None and typing.get_origin(field.annotation) is Literal:
             values = typing.get_args(field.annotation)

@@ -2,7 +2,8 @@
 
 A scenario is one TOML file. Its top-level tables are the sections of :class:`Scenario`: ``meta``,
 ``sources``, ``parties``, ``issues``, ``preferences``, ``agreement``, ``schedules``,
-``deadlines``, ``indices`` and ``ledger``. Every model inherits
+``deadlines``, ``indices``, ``ledger``, ``bargaining``, ``actors`` and ``uncertainty``.
+Every model inherits
 :class:`~burdenshare.spec_base.Strict` (an unknown key is an error) or
 :class:`~burdenshare.spec_base.Sourced` (figures cite ``[sources]`` ids or say ``estimate =
 true``). Checks across sections (a preference for an issue that does not exist, a source id that is
@@ -43,6 +44,7 @@ from burdenshare.scenario.findings import Finding, check_error, raise_findings
 from burdenshare.scenario.raw import content_hash, merge_schedules
 from burdenshare.scenario.render import toml_value
 from burdenshare.spec_base import Sourced, Strict
+from burdenshare.sweep.spec import UncertaintySpec
 
 __all__ = [
     "ActorDimension",
@@ -921,6 +923,10 @@ class Scenario(Strict):
     )
     actors: ActorsSection | None = Field(
         default=None, description="Actors for the multi-actor forecasting models (optional)."
+    )
+    uncertainty: UncertaintySpec | None = Field(
+        default=None,
+        description="Distributions on numeric fields and strategy mixes for sweeps (optional).",
     )
 
     _source_path: Path | None = PrivateAttr(default=None)

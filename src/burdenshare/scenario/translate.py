@@ -39,7 +39,7 @@ __all__ = ["problems_from_validation_error"]
 
 Key = str | int
 
-_DISCRIMINATORS = ("kind", "type")
+_DISCRIMINATORS = ("kind", "type", "dist")
 
 #: Error types meaning "this is not the right kind of value at all".
 _TYPE_ERRORS = {

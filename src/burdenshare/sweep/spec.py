@@ -1,0 +1,225 @@
+"""The ``[uncertainty]`` section: distributions on numeric scenario fields and strategy mixes.
+
+```toml
+[uncertainty.params]
+"preferences.us.reservation_value" = { dist = "uniform", low = 0.2, high = 0.4 }
+"bargaining.steps" = { dist = "grid", values = [50, 100, 200] }
+
+[uncertainty.strategies]
+us = { boulware = 0.5, conceder = 0.5 }
+```
+
+A path is dotted: model fields and table keys (``indices.cpi.values.2021``,
+``parties.rok.ratifier.members.0.tolerance``). It is resolved by walking the validated
+:class:`~burdenshare.scenario.schema.Scenario` (:func:`resolve`), so every numeric field of every
+section can be made uncertain without a list of them here. Checks against the scenario (the path
+exists and holds a number, the party exists) are :func:`uncertainty_findings`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, Field, model_validator
+
+from burdenshare.errors import Problem
+from burdenshare.spec_base import Strict
+from burdenshare.sweep.distributions import Distribution, distribution_union
+
+if TYPE_CHECKING:
+    from burdenshare.scenario.findings import Finding
+    from burdenshare.scenario.schema import Scenario
+
+__all__ = [
+    "PathError",
+    "UncertaintySpec",
+    "check_against",
+    "resolve",
+    "split_path",
+    "uncertainty_findings",
+    "uncertainty_problems",
+]
+
+AnyDistribution = distribution_union()
+
+
+class UncertaintySpec(Strict):
+    """Distributions over numeric scenario fields, and per-party strategy mixes, for sweeps."""
+
+    params: dict[str, AnyDistribution] = Field(  # type: ignore[valid-type]
+        default_factory=dict,
+        description='Dotted field path → distribution, e.g. "preferences.us.reservation_value" '
+        '= { dist = "uniform", low = 0.2, high = 0.4 }.',
+    )
+    strategies: dict[str, dict[str, float]] = Field(
+        default_factory=dict,
+        description="Party id → strategy name → probability (summing to 1).",
+        examples=[{"us": {"boulware": 0.5, "conceder": 0.5}}],
+    )
+
+    @model_validator(mode="after")
+    def _mixes(self) -> UncertaintySpec:
+        from burdenshare.bargaining.strategies import STRATEGIES
+        from burdenshare.scenario.findings import Finding, one_of, raise_findings, suggest
+
+        found: list[Finding] = []
+        for pid, mix in self.strategies.items():
+            for name, w in mix.items():
+                if name not in STRATEGIES:
+                    found.append(
+                        Finding(
+                            ("strategies", pid, name),
+                            f"unknown strategy '{name}'" + suggest(name, list(STRATEGIES)),
+                            expected=one_of(list(STRATEGIES)),
+                            found=name,
+                        )
+                    )
+                if w < 0:
+                    found.append(
+                        Finding(
+                            ("strategies", pid, name), "negative weight", "weights >= 0", f"{w:g}"
+                        )
+                    )
+            total = sum(mix.values())
+            if mix and abs(total - 1.0) > 1e-9:
+                found.append(
+                    Finding(
+                        ("strategies", pid),
+                        f"strategy weights sum to {total:g}",
+                        expected="weights summing to 1",
+                        found=f"{total:g}",
+                    )
+                )
+            if not mix:
+                found.append(
+                    Finding(
+                        ("strategies", pid), "empty strategy mix", expected="at least one strategy"
+                    )
+                )
+        raise_findings("UncertaintySpec", found)
+        return self
+
+    def distributions(self) -> dict[str, Distribution]:
+        """The ``params`` table (typed)."""
+        return dict(self.params)
+
+
+class PathError(Exception):
+    """Internal: a dotted path does not lead to a field (message says why)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+Key = str | int
+
+
+def split_path(path: str) -> list[str]:
+    """``"a.b.2021"`` → ``["a", "b", "2021"]``."""
+    return path.split(".")
+
+
+def _step(node: Any, part: str, done: str) -> tuple[Key, Any]:
+    from burdenshare.scenario.findings import suggest
+
+    where = f" in '{done}'" if done else ""
+    if isinstance(node, BaseModel):
+        fields = list(type(node).model_fields)
+        if part not in fields:
+            raise PathError(f"no field '{part}'{where}" + suggest(part, fields))
+        return part, getattr(node, part)
+    if isinstance(node, dict):
+        for key in node:
+            if str(key) == part:
+                return key, node[key]
+        raise PathError(f"no key '{part}'{where}" + suggest(part, [str(k) for k in node]))
+    if isinstance(node, list | tuple):
+        if part.isdigit() and int(part) < len(node):
+            return int(part), node[int(part)]
+        raise PathError(f"no item '{part}'{where} (it has {len(node)} items, numbered from 0)")
+    raise PathError(f"'{done}' is a value, not a table, so it has no '{part}'")
+
+
+def resolve(scenario: Scenario, path: str) -> tuple[tuple[Key, ...], Any]:
+    """The location (real keys, ints for list items and integer table keys) and current value.
+
+    Raises :class:`PathError` when the path leads nowhere.
+    """
+    node: Any = scenario
+    loc: list[Key] = []
+    for part in split_path(path):
+        key, node = _step(node, part, ".".join(str(k) for k in loc))
+        loc.append(key)
+    return tuple(loc), node
+
+
+def is_numeric(value: object) -> bool:
+    """A number a distribution may replace (booleans are not numbers here)."""
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def uncertainty_findings(spec: UncertaintySpec, scenario: Scenario) -> Iterator[Finding]:
+    """Problems with ``spec`` given ``scenario``; locations are relative to the scenario."""
+    from burdenshare.scenario.findings import Finding, one_of, suggest
+    from burdenshare.scenario.render import toml_value
+
+    for path in spec.params:
+        loc = ("uncertainty", "params", path)
+        try:
+            _, value = resolve(scenario, path)
+        except PathError as exc:
+            yield Finding(
+                loc,
+                f"unknown field path: {exc.message}",
+                expected="a dotted path to a numeric scenario field",
+                found=path,
+            )
+            continue
+        if not is_numeric(value):
+            kind = "a table" if isinstance(value, dict | BaseModel) else "not a number"
+            yield Finding(
+                loc,
+                f"a distribution on a non-numeric field ({kind})",
+                expected="a numeric field",
+                found=toml_value(value) if kind == "not a number" else kind,
+            )
+    parties = list(scenario.parties)
+    for pid in spec.strategies:
+        if pid not in scenario.parties:
+            yield Finding(
+                ("uncertainty", "strategies", pid),
+                f"unknown party '{pid}'" + suggest(pid, parties),
+                expected=one_of(parties),
+                found=pid,
+            )
+
+
+def check_against(spec: UncertaintySpec, scenario: Scenario) -> list[Problem]:
+    """:func:`uncertainty_findings` as user-facing problems (dotted path, expected, found)."""
+    return [
+        Problem(
+            f.message,
+            path=".".join(str(k) for k in f.loc[:2]) + (f'."{f.loc[2]}"' if f.loc[2:] else "")
+            if f.loc[:2] == ("uncertainty", "params")
+            else ".".join(str(k) for k in f.loc),
+            expected=f.expected,
+            found=f.found,
+        )
+        for f in uncertainty_findings(spec, scenario)
+    ]
+
+
+def uncertainty_problems(raw: Any, scenario: Scenario) -> list[Problem]:
+    """Every problem with a raw ``[uncertainty]`` table (schema, then against ``scenario``)."""
+    from pydantic import ValidationError
+
+    from burdenshare.scenario.translate import problems_from_validation_error
+
+    try:
+        spec = UncertaintySpec.model_validate(raw)
+    except ValidationError as exc:
+        return problems_from_validation_error(exc, raw, None, None, root=UncertaintySpec)
+    return check_against(spec, scenario)
