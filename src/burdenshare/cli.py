@@ -597,6 +597,7 @@ def forecast_cmd(
     from burdenshare.errors import Problem, ScenarioError
     from burdenshare.forecast.actors import read_bdm_csv, read_ktab_csv
     from burdenshare.forecast.registry import load_models
+    from burdenshare.forecast.scenario import build_model
 
     models = load_models()
     if model == "help":
@@ -607,8 +608,7 @@ def forecast_cmd(
     if path.suffix.lower() == ".csv":
         first = path.read_text(encoding="utf-8-sig").split("\n", 1)[0] if path.is_file() else ""
         table = read_bdm_csv(path) if first.startswith("Actor,") else read_ktab_csv(path)
-        factory = models.get(model)
-        runner = factory(preset=preset) if model == "bdm" else factory()
+        runner = build_model(model, preset=preset)
         result = runner.run(table, max_rounds=rounds, seed=seed)
         out, forecast, stop = result.to_rounds(), result.forecast, result.stop.describe()
         dims = list(table.dimensions)

@@ -160,6 +160,7 @@ def bargain_scenario(
     tied_hands: bool = False,
     seed: int = 0,
     domain: Domain | None = None,
+    win_set: np.ndarray | None = None,
 ) -> ScenarioBargain:
     """Run one negotiation: the sending party opens; ``strategies`` maps party id → strategy.
 
@@ -188,11 +189,13 @@ def bargain_scenario(
             ]
         )
     i, j = domain.parties.index(opener), domain.parties.index(responder)
-    win_set = None
     ratify = None
-    if ratification:
+    if not ratification:
+        win_set = None
+    else:
         ratifiers = scenario_ratifiers(scenario, domain)
-        win_set = two_level_win_set(scenario, domain, ratifiers)
+        if win_set is None:  # callers running many negotiations pass it in
+            win_set = two_level_win_set(scenario, domain, ratifiers)
 
         def ratify(outcome: int) -> bool:
             return bool(win_set[outcome])
@@ -275,6 +278,7 @@ def scenario_bargaining(scenario: Scenario, *, seed: int = 0) -> ScenarioBargain
                 ratification=rat,
                 seed=seed,
                 domain=domain,
+                win_set=win_set,
             )
             traces[(a, b, rat)] = run.result
     no_floor: dict[tuple[str, str], Negotiation] = {}

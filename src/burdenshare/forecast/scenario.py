@@ -19,7 +19,13 @@ from burdenshare.forecast.montecarlo import MonteCarloResult, Noise, monte_carlo
 from burdenshare.forecast.registry import load_models
 from burdenshare.scenario import Scenario
 
-__all__ = ["ScenarioForecast", "actor_table_from_scenario", "forecast_scenario", "run_model"]
+__all__ = [
+    "ScenarioForecast",
+    "actor_table_from_scenario",
+    "build_model",
+    "forecast_scenario",
+    "run_model",
+]
 
 #: Models run on a 0-100 scale with saliences summing to at most 1 per actor.
 _UNIT_SCALE_MODELS = {"smp"}
@@ -82,12 +88,17 @@ def _rescale(frame: pd.DataFrame, cols: list[str], table: ActorTable, lo, hi) ->
     return out
 
 
+def build_model(name: str, *, preset: str = "scholz-code") -> Any:
+    """The registered model ``name``; BDM takes its preset, the others their defaults."""
+    factory = load_models().get(name)
+    return factory(preset=preset) if name == "bdm" else factory()
+
+
 def run_model(
     name: str, table: ActorTable, scenario: Scenario, *, rounds: int, seed: int, preset: str
 ) -> ModelRun:
     """Run registered model ``name`` on ``table`` (the scenario's, possibly perturbed)."""
-    factory = load_models().get(name)
-    model = factory(preset=preset) if name == "bdm" else factory()
+    model = build_model(name, preset=preset)
     lo, hi = _bounds(scenario)
     if name in _UNIT_SCALE_MODELS:
         result = model.run(_unit_scale(table, lo, hi), max_rounds=rounds, seed=seed)
