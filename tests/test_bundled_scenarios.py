@@ -114,7 +114,10 @@ def test_sma_2019_facts() -> None:
     us, rok = sc.parties["us"], sc.parties["rok"]
     assert (us.role, rok.role) == ("sending", "host")
     assert us.negotiator.name == "James DeHart" and rok.negotiator.name == "Jeong Eun-bo"
-    assert us.ratifier.kind == "none" and not us.ratifier.consent_required
+    # no Congress vote, but the President rejected his negotiators' tentative deal (Apr 2020)
+    assert us.ratifier.kind == "veto_players" and us.ratifier.veto_players == ["President Trump"]
+    assert us.ratifier.limits == {"contribution_2020": 1_200 * BN}
+    assert rok.ratifier.limits == {"contribution_2020": Decimal("1174") * BN, "new_category": False}
     assert us.troops is not None and us.troops.legal_floor == 28_500
     assert us.troops.current == 28_500
     assert rok.ratifier.kind == "legislature" and rok.ratifier.consent_required

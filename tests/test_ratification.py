@@ -563,9 +563,31 @@ def test_sma_2019_assembly_without_members_is_one_bloc_with_the_host_view() -> N
     assert 0 < body.win_set().sum() < len(SMA_VALUES)
     vote = body.votes(int(np.argmax(rok_utility())))
     assert (vote.body, vote.yes_seats, vote.passed) == ("National Assembly", 300, True)
-    us = ratifier_from_spec(scenario.parties["us"].ratifier, ISSUES, SMA_VALUES, RANGES)
-    assert isinstance(us, Unconstrained) and us.win_set().all()
-    np.testing.assert_array_equal(two_level_win_set(us, body), body.win_set())
+    # the US side: one veto player (the President) judging by the US view
+    us_utility = 1.0 - rok_utility()
+    us = ratifier_from_spec(
+        scenario.parties["us"].ratifier,
+        ISSUES,
+        SMA_VALUES,
+        RANGES,
+        party_utility=us_utility,
+        party_reservation=0.3,
+        path="parties.us.ratifier",
+    )
+    np.testing.assert_array_equal(us.win_set(), us_utility >= 0.3)
+    assert us.votes(int(np.argmax(us_utility))).passed
+    np.testing.assert_array_equal(
+        two_level_win_set(us, body), body.win_set() & (us_utility >= 0.3)
+    )
+    free = ratifier_from_spec(
+        scenario.parties["us"].ratifier.model_copy(
+            update={"kind": "none", "veto_players": [], "consent_required": False}
+        ),
+        ISSUES,
+        SMA_VALUES,
+        RANGES,
+    )
+    assert isinstance(free, Unconstrained) and free.win_set().all()
 
 
 def test_memberless_assembly_needs_the_party_view() -> None:

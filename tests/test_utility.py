@@ -297,6 +297,7 @@ def test_scenario_without_preferences_or_with_a_flat_value_function() -> None:
     scenario = burdenshare.load_scenario("sma-2019")
     data = scenario.model_dump(mode="python")
     del data["preferences"]["rok"]
+    data["uncertainty"] = None  # it draws Seoul's preferences
     no_rok = type(scenario).model_validate(data)
     with pytest.raises(ScenarioError) as err:
         domain_from_scenario(no_rok)

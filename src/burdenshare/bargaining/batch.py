@@ -241,6 +241,7 @@ def negotiate_batch(
     seed: int | np.random.SeedSequence = 0,
     size: int | None = None,
     chunk_size: int = 4096,
+    row_ids: ArrayLike | None = None,
 ) -> BatchResult:
     """Run many negotiations of one outcome space and deadline; row b equals
     ``negotiate(row b's inputs, seed=SeedSequence(seed).spawn(batch)[b])``.
@@ -255,6 +256,9 @@ def negotiate_batch(
             combined), or a pair of them (one per side; an outcome must pass both).
         size: number of negotiations when every input is shared.
         chunk_size: rows per chunk (memory ≈ 100 bytes × chunk × n_steps per side).
+        row_ids: ``[batch]`` integers: row b's seed is child ``row_ids[b]`` of ``seed`` instead
+            of child b, so a row's randomness does not depend on its place in the batch (sweeps
+            pass draw indices).
     """
     negmas = engine.check_mode(compat)
     n_steps = engine.check_steps(n_steps)
@@ -294,6 +298,11 @@ def negotiate_batch(
     times = schedule.relative_times(n_steps, negmas)
     engine.check_seed(seed)
     root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    ids = None
+    if row_ids is not None:
+        ids = np.asarray(row_ids, dtype=np.int64).reshape(-1)
+        if ids.shape[0] != rows:
+            raise _shape_error("row_ids", rows, ids.shape[0])
     out = BatchResult.empty(rows)
     # Per-row utilities (and the Nash product) need [chunk, n_outcomes] arrays: cap their size.
     wide = any(u.ndim == 2 for u in us) or any((s.kind == KIND_NASH).any() for s in strategies)
@@ -301,7 +310,7 @@ def negotiate_batch(
     for lo in range(0, rows, step):
         sl = slice(lo, min(rows, lo + step))
         _Chunk(sl, us, shared, strategies, rs, ds, masks, times, negmas, n_steps, out).run()
-        _reference_rows(sl, us, strategies, rs, ds, masks, compat, n_steps, root, rows, out)
+        _reference_rows(sl, us, strategies, rs, ds, masks, compat, n_steps, root, ids, out)
     return out
 
 
@@ -549,7 +558,8 @@ class _Chunk:
             for i in range(2)
         ]
         self.mask = None if masks is None else (masks[sl] if masks.ndim == 2 else masks[None, :])
-        self.struck: dict[int, set[int]] = {}
+        # [rows, n_outcomes] outcomes voided by ratification, per row; allocated at the first
+        self.struck: np.ndarray | None = None
 
     def run(self) -> None:
         if self.rows.size == 0:
@@ -615,7 +625,7 @@ class _Chunk:
                 acting &= ~walk
         proposers = rows[acting]
         picks = side.pick[s][ids[acting]]
-        if self.struck:
+        if self.struck is not None:
             picks, gone = self._unstruck(side, proposers, picks, s)
             if gone.any():
                 self._end(proposers[gone], s, x, Reason.EXHAUSTED)
@@ -627,33 +637,71 @@ class _Chunk:
         return rows[~ended]
 
     def _void(self, rows: np.ndarray, outcomes: np.ndarray) -> None:
-        for r, o in zip(rows.tolist(), outcomes.tolist(), strict=True):
-            self.struck.setdefault(r, set()).add(o)
+        if self.struck is None:
+            n = self.sides[0].sorted.shape[1]
+            self.struck = np.zeros((self.sl.stop - self.sl.start, n), dtype=bool)
+        self.struck[rows, outcomes] = True
         self.table[rows] = -1
         self.n_voided[rows] += 1
 
     def _unstruck(
         self, side: _Side, rows: np.ndarray, picks: np.ndarray, s: int
     ) -> tuple[np.ndarray, np.ndarray]:
-        picks = picks.copy()
+        """Replace struck picks as :func:`schedule.first_unstruck` does, for all rows at once:
+        scan up from the target's position for an unstruck outcome, then down to the floor."""
+        struck = self.struck
+        assert struck is not None
         gone = np.zeros(rows.shape[0], dtype=bool)
-        for i, (r, p) in enumerate(zip(rows.tolist(), picks.tolist(), strict=True)):
-            struck = self.struck.get(r)
-            if not struck or p not in struck:
-                continue
-            k = 0 if side.u0 is not None else r
-            j = int(side.ids(np.array([r]))[0])
-            alt = schedule.first_unstruck(
-                side.sorted[k],
-                side.order[k],
-                float(side.target[s][j]),
-                float(side.floor[j, s]),
-                struck,
+        hit = np.flatnonzero(struck[rows, picks])
+        if hit.size == 0:
+            return picks, gone
+        picks = picks.copy()
+        r = rows[hit]
+        j = side.ids(r)
+        target, floor = side.target[s][j], side.floor[j, s]
+        shared = side.u0 is not None
+        sorted_u = side.sorted[0] if shared else side.sorted[r]
+        order = side.order[0] if shared else side.order[r]
+        n = side.sorted.shape[1]
+        if shared:
+            pos = np.searchsorted(sorted_u, target, side="left")
+        else:
+            pos = np.array(
+                [np.searchsorted(sorted_u[i], target[i], side="left") for i in range(r.size)]
             )
-            if alt is None:
-                gone[i] = True
-            else:
-                picks[i] = alt
+        found = np.full(r.size, -1, dtype=np.int64)
+
+        def outcome_at(k: np.ndarray, p: np.ndarray) -> np.ndarray:
+            return order[p] if shared else order[k, p]
+
+        def level_at(k: np.ndarray, p: np.ndarray) -> np.ndarray:
+            return sorted_u[p] if shared else sorted_u[k, p]
+
+        # upward: the lowest outcome at or above the target that is not struck
+        p = pos.copy()
+        pending = np.flatnonzero(p < n)
+        while pending.size:
+            o = outcome_at(pending, p[pending])
+            free = ~struck[r[pending], o]
+            found[pending[free]] = o[free]
+            pending = pending[~free]
+            p[pending] += 1
+            pending = pending[p[pending] < n]
+        # downward: the best unstruck outcome still at or above the floor
+        p = np.minimum(pos, n) - 1
+        pending = np.flatnonzero((found < 0) & (p >= 0))
+        while pending.size:
+            pending = pending[level_at(pending, p[pending]) >= floor[pending]]
+            if not pending.size:
+                break
+            o = outcome_at(pending, p[pending])
+            free = ~struck[r[pending], o]
+            found[pending[free]] = o[free]
+            pending = pending[~free]
+            p[pending] -= 1
+            pending = pending[p[pending] >= 0]
+        picks[hit] = np.where(found >= 0, found, picks[hit])
+        gone[hit] = found < 0
         return picks, gone
 
     def _store(self) -> None:
@@ -692,7 +740,7 @@ def _reference_rows(
     compat: str | None,
     n_steps: int,
     root: np.random.SeedSequence,
-    rows: int,
+    row_ids: np.ndarray | None,
     out: BatchResult,
 ) -> None:
     """Rows with a non-vectorised strategy: the reference engine, one row at a time."""
@@ -711,7 +759,7 @@ def _reference_rows(
             discount=None if ds is None else (float(ds[0][b]), float(ds[1][b])),
             ratify=None if mask is None else (lambda o, m=mask: bool(m[o])),
             compat=compat,
-            seed=child_seed(root, b),
+            seed=child_seed(root, b if row_ids is None else int(row_ids[b])),
         )
         out.agreement[b] = -1 if result.agreement is None else result.agreement
         out.step[b] = result.step

@@ -214,13 +214,18 @@ def _value_function(issue: Any, ideal: Any, reservation: Any) -> ValueFunction:
 
 
 def domain_from_scenario(
-    scenario: Scenario, grid: Mapping[str, GridSpec | None] | None = None
+    scenario: Scenario,
+    grid: Mapping[str, GridSpec | None] | None = None,
+    *,
+    space: OutcomeSpace | None = None,
 ) -> Domain:
     """The bargaining domain of a scenario's issues and preferences (see the module docstring).
 
     Parties come in the order of ``[parties]``; each needs a ``[preferences.<party>]`` table.
     ``grid`` overrides the grid of continuous issues by issue id (``None`` for an issue: the
-    default rule even where the scenario sets a ``step``). Raises
+    default rule even where the scenario sets a ``step``). ``space`` evaluates the utilities on
+    a given outcome space (same issues) instead of building one: a sweep keeps one space for
+    every draw, so drawn ideal and reservation values do not add grid knots. Raises
     :class:`~burdenshare.errors.ScenarioError` when the preferences cannot define utilities.
     """
     # the scenario package is imported here so that it may one day import bargaining
@@ -287,6 +292,10 @@ def domain_from_scenario(
     if problems:
         raise ScenarioError(problems)
 
+    if space is not None:
+        return Domain(
+            space, tuple(utilities), parties=tuple(scenario.parties), name=scenario.meta.id
+        )
     continuous = {k: v for k, v in scenario.issues.items() if isinstance(v, ContinuousIssue)}
     sensitivity = {
         iid: (issue.min, issue.max, max(u.sensitivity(iid) for u in utilities))

@@ -23,6 +23,8 @@ from burdenshare.scenario import Scenario
 __all__ = [
     "ScenarioBargain",
     "bargain_scenario",
+    "ratifier_limits",
+    "ratifier_mask",
     "reservation_mask",
     "scenario_ratifiers",
     "two_level_win_set",
@@ -60,12 +62,25 @@ def scenario_ratifiers(scenario: Scenario, domain: Domain) -> dict[str, Ratifier
     return out
 
 
-def reservation_mask(scenario: Scenario, domain: Domain, party: str) -> np.ndarray:
-    """Outcomes within every per-issue ``reservation`` (worst acceptable value) of ``party``.
+def ratifier_limits(scenario: Scenario, party: str) -> dict[str, object]:
+    """The worst value per issue ``party``'s ratifier accepts: its ``limits``, else the party's
+    per-issue ``reservation`` values (none for a party without preferences)."""
+    limits = scenario.parties[party].ratifier.limits
+    if limits:
+        return dict(limits)
+    pref = scenario.preferences.get(party)
+    return dict(pref.reservation) if pref else {}
 
-    A numeric issue is acceptable on the ideal's side of the reservation; a
-    boolean or categorical one only at the ideal or the reservation value. A ratifier that must
-    consent treats these limits as hard: the ROK National Assembly rejects any amount above the
+
+def reservation_mask(
+    scenario: Scenario, domain: Domain, party: str, limits: Mapping[str, object] | None = None
+) -> np.ndarray:
+    """Outcomes within every per-issue limit (worst acceptable value) of ``party``: ``limits``,
+    by default the party's ``reservation`` values.
+
+    A numeric issue is acceptable on the ideal's side of the limit; a
+    boolean or categorical one only at the ideal or the limit value. A ratifier that must
+    consent treats its limits as hard: the ROK National Assembly rejects any amount above the
     ceiling Seoul could sell to it, whatever the other terms.
     """
     space = domain.space
@@ -74,7 +89,8 @@ def reservation_mask(scenario: Scenario, domain: Domain, party: str) -> np.ndarr
     if pref is None:
         return mask
     names = [issue.name for issue in space.issues]
-    for iid, worst in pref.reservation.items():
+    table = pref.reservation if limits is None else limits
+    for iid, worst in table.items():
         k = names.index(iid)
         issue = space.issues[k]
         column = space.values[:, k]
@@ -122,14 +138,24 @@ def reserved_path(scenario: Scenario, domain: Domain, party: str, n_steps: int) 
 def two_level_win_set(
     scenario: Scenario, domain: Domain, ratifiers: Mapping[str, Ratifier] | None = None
 ) -> np.ndarray:
-    """Outcomes both sides' ratifiers accept; a ratifier that must consent also holds its
-    party to its per-issue reservations (:func:`reservation_mask`)."""
+    """Outcomes both sides' ratifiers accept; a ratifier also holds its party to its per-issue
+    limits (:func:`ratifier_limits`, :func:`reservation_mask`)."""
     ratifiers = ratifiers if ratifiers is not None else scenario_ratifiers(scenario, domain)
     mask = np.ones(domain.space.n_outcomes, dtype=bool)
     for party in (scenario.party_id("sending"), scenario.party_id("host")):
-        mask &= ratifiers[party].win_set()
-        if scenario.parties[party].ratifier.kind != "none":
-            mask &= reservation_mask(scenario, domain, party)
+        mask &= ratifier_mask(scenario, domain, party, ratifiers[party])
+    return mask
+
+
+def ratifier_mask(
+    scenario: Scenario, domain: Domain, party: str, ratifier: Ratifier | None = None
+) -> np.ndarray:
+    """Outcomes ``party``'s ratifier accepts, within its limits (all outcomes for kind none)."""
+    if ratifier is None:
+        ratifier = scenario_ratifiers(scenario, domain)[party]
+    mask = ratifier.win_set().copy()
+    if scenario.parties[party].ratifier.kind != "none":
+        mask &= reservation_mask(scenario, domain, party, ratifier_limits(scenario, party))
     return mask
 
 
@@ -206,10 +232,7 @@ def bargain_scenario(
             raise BurdenshareError(
                 [Problem("tied hands needs ratification", expected="--ratify with --tied-hands")]
             )
-        own = {p: ratifiers[p].win_set() for p in (opener, responder)}
-        for p in (opener, responder):
-            if scenario.parties[p].ratifier.kind != "none":
-                own[p] = own[p] & reservation_mask(scenario, domain, p)
+        own = {p: ratifier_mask(scenario, domain, p, ratifiers[p]) for p in (opener, responder)}
         u_open = tied_hands_utility(u_open, own[opener], float(domain.reserved[i]))
         u_resp = tied_hands_utility(u_resp, own[responder], float(domain.reserved[j]))
     result = negotiate(

@@ -257,6 +257,43 @@ def _bargaining_names_exist(sc: Scenario) -> Iterator[Finding]:
                 expected="the id of a continuous issue",
                 found=toml_value(iid),
             )
+    time_dependent = {"boulware", "linear", "conceder", "hardliner", "walk-out", "time-dependent"}
+    for pid in spec.exponents:
+        if pid not in sc.parties:
+            yield Finding(
+                ("bargaining", "exponents", pid),
+                f"unknown party '{pid}'" + suggest(pid, sc.parties),
+                expected=one_of(list(sc.parties)),
+                found=toml_value(pid),
+            )
+            continue
+        mix = sc.uncertainty.strategies.get(pid) if sc.uncertainty else None
+        names = list(mix) if mix else [_sweep_strategy(sc, pid)]
+        other = [n for n in names if n not in time_dependent]
+        if other:
+            yield Finding(
+                ("bargaining", "exponents", pid),
+                f"an exponent for '{pid}', whose strategy '{other[0]}' has none",
+                expected="a time-dependent strategy: " + one_of(sorted(time_dependent)),
+                found=toml_value(other[0]),
+            )
+    for field, iid in spec.terms.items():
+        issue = sc.issues.get(iid)
+        if issue is None or issue.type not in ("continuous", "integer"):
+            yield Finding(
+                ("bargaining", "terms", field),
+                f"'{iid}' is not a numeric issue" + suggest(iid, sc.issues),
+                expected="the id of a continuous or integer issue",
+                found=toml_value(iid),
+            )
+
+
+def _sweep_strategy(sc: Scenario, pid: str) -> str:
+    """The strategy a sweep gives ``pid`` when no mix is drawn: its side of the first pair."""
+    spec = sc.bargaining
+    pair = spec.pairs[0] if spec is not None and spec.pairs else ["boulware", "conceder"]
+    sending = next((k for k, p in sc.parties.items() if p.role == "sending"), None)
+    return pair[0] if pid == sending else pair[1]
 
 
 @check

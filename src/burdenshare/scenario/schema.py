@@ -348,6 +348,13 @@ class Ratifier(Sourced):
         description="Blocs of the legislature (optional).",
         examples=[[{"name": "Democratic Party", "seats": 129}]],
     )
+    limits: Annotated[dict[str, IssueValue], _ISSUE_DOC] = Field(
+        default_factory=dict,
+        description="Worst value per issue the ratifier accepts (e.g. the legislature's "
+        "ceiling on a payment); a numeric limit bounds the issue on the party's ideal side. "
+        "Without it, the party's `[preferences].reservation` values are the limits.",
+        examples=[{"contribution_2020": 1_174_000_000_000}],
+    )
     veto_players: list[Annotated[str, Field(min_length=1)]] = Field(
         default_factory=list,
         description="Names of the veto players (kind veto_players).",
@@ -875,6 +882,19 @@ class BargainingSpec(Strict):
         description="Calendar date of the last round (the deadline).",
         examples=[dt.date(2020, 12, 31)],
     )
+    exponents: dict[Id, Annotated[float, Field(ge=0)]] = Field(
+        default_factory=dict,
+        description="Concession exponent e per party for sweeps: replaces the exponent of the "
+        "party's time-dependent strategy (boulware, linear, conceder, hardliner, walk-out, "
+        "time-dependent), so it can be given a distribution in `[uncertainty.params]`.",
+        examples=[{"us": 0.2, "rok": 1.0}],
+    )
+    terms: dict[Literal["first_year_total", "duration"], Id] = Field(
+        default_factory=dict,
+        description="Which issue sets which field of `[agreement]` when a deal is struck, to "
+        "cost sweep outcomes over the agreement's life.",
+        examples=[{"first_year_total": "contribution_2020", "duration": "duration"}],
+    )
     no_floor_outside_option: Unit | None = Field(
         default=None,
         description="Sending party's no-deal utility if no legal troop floor bound its threat "
@@ -980,12 +1000,14 @@ class Scenario(Strict):
         return next(pid for pid, party in self.parties.items() if party.role == role)
 
     def iter_issue_values(self) -> Iterator[tuple[tuple[str | int, ...], str, object]]:
-        """Every (path, issue id, value) stated in preferences and ratifier members."""
+        """Every (path, issue id, value) stated in preferences, ratifier limits and members."""
         for pid, pref in self.preferences.items():
             for table in ("ideal", "reservation"):
                 for iid, value in getattr(pref, table).items():
                     yield ("preferences", pid, table, iid), iid, value
         for pid, party in self.parties.items():
+            for iid, value in party.ratifier.limits.items():
+                yield ("parties", pid, "ratifier", "limits", iid), iid, value
             for i, member in enumerate(party.ratifier.members):
                 for iid, value in member.ideal.items():
                     yield ("parties", pid, "ratifier", "members", i, "ideal", iid), iid, value

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -48,6 +48,16 @@ AnyDistribution = distribution_union()
 class UncertaintySpec(Strict):
     """Distributions over numeric scenario fields, and per-party strategy mixes, for sweeps."""
 
+    draws: Annotated[int, Field(ge=1, le=1_000_000_000)] = Field(
+        default=10_000,
+        description="Draws for `analyze` and the default of `burdenshare sweep --draws`.",
+        examples=[10_000],
+    )
+    seed: Annotated[int, Field(ge=0)] = Field(
+        default=0,
+        description="Master seed: draw i depends only on (seed, i).",
+        examples=[0],
+    )
     params: dict[str, AnyDistribution] = Field(  # type: ignore[valid-type]
         default_factory=dict,
         description='Dotted field path → distribution, e.g. "preferences.us.reservation_value" '

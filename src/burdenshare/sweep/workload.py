@@ -1,0 +1,508 @@
+"""The bargaining sweep: each draw of ``[uncertainty]`` is one negotiation of its scenario.
+
+Draw i describes a scenario — the bundled one with the drawn fields set
+(:func:`~burdenshare.sweep.apply.apply_draw`) — and its row is what
+:func:`~burdenshare.bargaining.scenario.bargain_scenario` gives on that scenario with ratification:
+the sending party opens with its strategy (drawn from ``[uncertainty.strategies]`` or its side
+of ``[bargaining].pairs[0]``, with ``[bargaining].exponents`` as the concession exponent), both
+ratifiers must accept a tentative deal, and each side's no-deal utility follows its
+``reservation_value`` and outside option by round date. Every draw is played on **one outcome
+space** (the scenario's issues on the ``[bargaining].grid``), so drawn ideal or reservation
+amounts move value functions and limits but not the grid.
+
+Speed comes from not rebuilding scenarios. Drawn fields are split in two:
+
+* *row fields*, applied to arrays row by row in numpy: a party's ``reservation_value``, its
+  outside option's ``utility``, its ``weights``, its numeric ``ideal`` and ``reservation``
+  amounts, and ``bargaining.exponents``. The party's ratifier follows when it judges by the
+  party's own utility (a legislature without blocs, veto players);
+* *structural fields*, everything else (a bloc's tolerance, ``bargaining.steps``, issue bounds,
+  dates, …): rows are grouped by their values, and each distinct combination builds its
+  scenario, domain and ratifiers once (cached across chunks).
+
+A chunk's rows are then run in lock-step by :func:`~burdenshare.bargaining.batch.negotiate_batch`,
+with row seeds keyed by draw index. Nothing depends on the chunking, so the stored table is the
+same for every executor and worker count.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from burdenshare.bargaining.batch import BatchResult, StrategyBatch, negotiate_batch
+from burdenshare.bargaining.strategies.base import Reason
+from burdenshare.bargaining.strategies.concession import KIND_TIME_DEPENDENT
+from burdenshare.errors import BurdenshareError, Problem
+from burdenshare.sweep.draws import STRATEGY_PREFIX, draw_parameters
+from burdenshare.sweep.interp import interp_rows
+from burdenshare.sweep.spec import is_numeric
+
+if TYPE_CHECKING:
+    from burdenshare.bargaining.domain import Domain
+    from burdenshare.bargaining.outcomes import OutcomeSpace
+    from burdenshare.scenario.schema import Scenario
+
+__all__ = ["DEAL_PREFIX", "UTILITY_PREFIX", "BargainingWorkload", "row_fields"]
+
+#: Result columns: agreed value of each issue, and each party's utility of the deal.
+DEAL_PREFIX = "deal."
+UTILITY_PREFIX = "u."
+#: Rows per negotiate_batch call: bounds the [rows, outcomes] masks and utilities.
+_BATCH = 4096
+_CACHE = 64
+
+_ROW_PATTERNS = {
+    "reservation_value": re.compile(r"^preferences\.([^.]+)\.reservation_value$"),
+    "option": re.compile(r"^preferences\.([^.]+)\.outside_option\.utility$"),
+    "weight": re.compile(r"^preferences\.([^.]+)\.weights\.([^.]+)$"),
+    "ideal": re.compile(r"^preferences\.([^.]+)\.ideal\.([^.]+)$"),
+    "limit": re.compile(r"^preferences\.([^.]+)\.reservation\.([^.]+)$"),
+    "ratifier_limit": re.compile(r"^parties\.([^.]+)\.ratifier\.limits\.([^.]+)$"),
+    "exponent": re.compile(r"^bargaining\.exponents\.([^.]+)$"),
+}
+#: Row fields that change a party's utility function.
+_UTILITY = ("weight", "ideal", "limit")
+
+
+def _party_view(scenario: Scenario, party: str) -> bool:
+    """Whether the party's ratifier judges by the party's own utility and reservation value
+    (no blocs with their own ideals)."""
+    spec = scenario.parties[party].ratifier
+    return spec.kind == "veto_players" or (spec.kind == "legislature" and not spec.members)
+
+
+def row_fields(scenario: Scenario, paths: Sequence[str]) -> dict[str, tuple[str, str, str]]:
+    """The drawn paths applied row by row: path → (kind, party, issue or "")."""
+    out: dict[str, tuple[str, str, str]] = {}
+    for path in paths:
+        for kind, pattern in _ROW_PATTERNS.items():
+            m = pattern.match(path)
+            if m is None:
+                continue
+            party = m.group(1)
+            issue = m.group(2) if m.lastindex == 2 else ""
+            if party not in scenario.parties:
+                break
+            ratifier = scenario.parties[party].ratifier
+            if kind in ("reservation_value", *_UTILITY) and ratifier.members:
+                break  # blocs use the party's weights and reservation: rebuild the ratifier
+            if kind in ("ideal", "limit", "ratifier_limit"):
+                spec = scenario.issues.get(issue)
+                pref = scenario.preferences.get(party)
+                if spec is None or spec.type not in ("continuous", "integer"):
+                    break
+                if pref is None or not is_numeric(pref.ideal.get(issue)):
+                    break
+            out[path] = (kind, party, issue)
+            break
+    return out
+
+
+@dataclass
+class _Side:
+    """One party's inputs in one structural group."""
+
+    party: str
+    weights: dict[str, float]
+    ideal: dict[str, Any]
+    reservation: dict[str, Any]  # per-issue reservation amounts (value functions)
+    limits: dict[str, Any]  # the ratifier's per-issue limits (explicit or the reservations)
+    explicit_limits: bool
+    utility: np.ndarray
+    reservation_value: float
+    option: float | None  # outside option utility once available (None: never)
+    switch: np.ndarray | None  # [n_steps] rounds where the outside option applies
+    ratifier: str  # "none", "party" (votes u >= reservation value) or "fixed" (blocs)
+    win_set: np.ndarray  # the ratifier's own vote, without limits
+    mask: np.ndarray | None  # win_set within the limits; None for kind none
+    other_limits: np.ndarray  # [n] the limits a row cannot move (non-numeric issues)
+    strategy: str
+    exponent: float | None
+
+
+@dataclass
+class _Template:
+    """What every draw of one structural group shares."""
+
+    domain: Domain
+    n_steps: int
+    dates: list | None
+    sides: tuple[_Side, _Side]  # opener (sending), responder (host)
+
+
+def _template(scenario: Scenario, space: OutcomeSpace | None) -> _Template:
+    from burdenshare.bargaining.domain import domain_from_scenario
+    from burdenshare.bargaining.scenario import (
+        ratifier_limits,
+        ratifier_mask,
+        reservation_mask,
+        round_dates,
+        scenario_ratifiers,
+    )
+    from burdenshare.scenario.checks import _sweep_strategy
+
+    spec = scenario.bargaining
+    grid = dict(spec.grid) if spec is not None and spec.grid else None
+    domain = domain_from_scenario(scenario, grid=grid, space=space)
+    n_steps = spec.steps if spec is not None else 100
+    dates = round_dates(scenario, n_steps)
+    ratifiers = scenario_ratifiers(scenario, domain)
+    sides = []
+    for role in ("sending", "host"):
+        party = scenario.party_id(role)
+        p = domain.parties.index(party)
+        pref = scenario.preferences[party]
+        utility = domain.utilities[p]
+        option = pref.outside_option
+        # the same rule as reserved_path: the option applies from the round its date is reached
+        if option is not None and option.available_from is not None and dates is not None:
+            switch = np.array([d >= option.available_from for d in dates])
+        else:
+            switch = None
+        kind = scenario.parties[party].ratifier.kind
+        win_set = ratifiers[party].win_set()
+        limits = ratifier_limits(scenario, party)
+        numeric = {k for k, v in limits.items() if _numeric_issue(domain, k, pref.ideal.get(k))}
+        if kind == "none":
+            view = "none"
+        elif _party_view(scenario, party):
+            view = "party"
+            # the vote must be the party's own {u >= r}; else rebuild per row (structural)
+            assert np.array_equal(win_set, utility >= float(domain.reserved[p]))
+        else:
+            view = "fixed"
+        sides.append(
+            _Side(
+                party=party,
+                weights={k: float(v) for k, v in pref.weights.items()},
+                ideal=dict(pref.ideal),
+                reservation=dict(pref.reservation),
+                limits=limits,
+                explicit_limits=bool(scenario.parties[party].ratifier.limits),
+                utility=utility,
+                reservation_value=float(domain.reserved[p]),
+                option=None if option is None else float(option.utility),
+                switch=switch,
+                ratifier=view,
+                win_set=win_set,
+                mask=None
+                if kind == "none"
+                else ratifier_mask(scenario, domain, party, ratifiers[party]),
+                other_limits=reservation_mask(
+                    scenario, domain, party, {k: v for k, v in limits.items() if k not in numeric}
+                ),
+                strategy=_sweep_strategy(scenario, party),
+                exponent=None if spec is None else spec.exponents.get(party),
+            )
+        )
+    return _Template(domain, n_steps, dates, (sides[0], sides[1]))
+
+
+def _numeric_issue(domain: Domain, iid: str, ideal: object) -> bool:
+    issue = domain.space.issues[domain.space.names.index(iid)]
+    return issue.kind in ("continuous", "integer") and is_numeric(ideal)
+
+
+@dataclass
+class BargainingWorkload:
+    """``run_chunk(start, stop)`` for :func:`~burdenshare.sweep.runner.run_sweep`.
+
+    Picklable (the scenario travels; caches are rebuilt in each worker). ``ratification=False``
+    drops both ratifiers (the negotiators alone). ``seed`` is the master seed of the draws and of
+    any random strategy.
+    """
+
+    scenario: Scenario
+    seed: int
+    ratification: bool = True
+    _cache: OrderedDict = field(default_factory=OrderedDict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.scenario.uncertainty is None:
+            raise BurdenshareError(
+                [
+                    Problem(
+                        "the scenario has no [uncertainty] section to sweep over",
+                        path="uncertainty",
+                        expected="[uncertainty.params] or [uncertainty.strategies]",
+                    )
+                ]
+            )
+        self.spec = self.scenario.uncertainty
+        self.rows = row_fields(self.scenario, list(self.spec.params))
+        self.structural = [p for p in self.spec.params if p not in self.rows]
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"scenario": self.scenario, "seed": self.seed, "ratification": self.ratification}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(**state)  # type: ignore[misc]
+
+    # -- structure -----------------------------------------------------------------------
+    def _base(self) -> _Template:
+        return self._group(())
+
+    def _group(self, key: tuple) -> _Template:
+        from burdenshare.sweep.apply import apply_draw
+
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        if key:
+            variant = apply_draw(self.scenario, dict(zip(self.structural, key, strict=True)))
+            issues_changed = any(p.startswith("issues.") for p in self.structural)
+            space = None if issues_changed else self._base().domain.space
+            template = _template(variant, space)
+        else:
+            template = _template(self.scenario, None)
+        self._cache[key] = template
+        if len(self._cache) > _CACHE:
+            self._cache.popitem(last=False)
+        return template
+
+    # -- one chunk -----------------------------------------------------------------------
+    def __call__(self, start: int, stop: int) -> pd.DataFrame:
+        params = draw_parameters(self.spec, self.scenario, self.seed, start, stop)
+        outcome = self.outcome_columns()
+        parts = []
+        if self.structural:
+            keys = list(params[self.structural].itertuples(index=False, name=None))
+            groups: dict[tuple, list[int]] = {}
+            for i, key in enumerate(keys):
+                groups.setdefault(tuple(key), []).append(i)
+        else:
+            groups = {(): list(range(len(params)))}
+        for key, index in groups.items():
+            template = self._group(key)
+            for lo in range(0, len(index), _BATCH):
+                rows = np.asarray(index[lo : lo + _BATCH])
+                frame = self._run(template, params.iloc[rows])
+                frame.index = rows
+                parts.append(frame)
+        results = pd.concat(parts).sort_index() if parts else pd.DataFrame(columns=outcome)
+        results.index = params.index
+        return pd.concat([params, results[outcome]], axis=1)
+
+    def outcome_columns(self) -> list[str]:
+        """Result columns after the drawn parameters, in order."""
+        base = self._base()
+        issues = [i.name for i in base.domain.space.issues]
+        parties = [s.party for s in base.sides]
+        return [
+            "agreement",
+            "step",
+            "date",
+            "reason",
+            "ended_by",
+            "n_voided",
+            *(DEAL_PREFIX + i for i in issues),
+            *(UTILITY_PREFIX + p for p in parties),
+        ]
+
+    def _run(self, t: _Template, params: pd.DataFrame) -> pd.DataFrame:
+        m = len(params)
+        draws = params["draw"].to_numpy()
+        utilities, reserved, masks, strategies = [], [], [], []
+        for side in t.sides:
+            u = self._utilities(t, side, params)
+            r = self._column(params, side, "reservation_value", side.reservation_value)
+            path = np.repeat(r[:, None], t.n_steps, axis=1)
+            if side.switch is not None and side.option is not None:
+                opt = self._column(params, side, "option", side.option)
+                path[:, side.switch] = opt[:, None]
+            utilities.append(u)
+            reserved.append(path)
+            masks.append(self._mask(t, side, params, u, r) if self.ratification else None)
+            strategies.append(self._strategies(side, params, m))
+        mask = _combine(masks)
+        result = negotiate_batch(
+            utilities[0],
+            utilities[1],
+            strategies[0],
+            strategies[1],
+            t.n_steps,
+            reserved=(reserved[0], reserved[1]),
+            ratifiable=mask,
+            seed=self.seed,
+            size=m,
+            row_ids=draws,
+        )
+        return self._frame(t, result)
+
+    def _column(self, params: pd.DataFrame, side: _Side, kind: str, default: float) -> np.ndarray:
+        for path, (k, party, _) in self.rows.items():
+            if k == kind and party == side.party:
+                return params[path].to_numpy(dtype=np.float64)
+        return np.full(len(params), default)
+
+    def _utilities(self, t: _Template, side: _Side, params: pd.DataFrame) -> np.ndarray:
+        """The party's utility per row ``[rows, n]``, or the shared ``[n]`` when nothing moves it.
+
+        Same arithmetic as :class:`~burdenshare.bargaining.utility.LinearAdditiveUtility` on the
+        drawn preferences: weights over their ``fsum``, values by ``numpy.interp``, issue terms
+        added in the space's issue order.
+        """
+        drawn = {
+            path: spec
+            for path, spec in self.rows.items()
+            if spec[1] == side.party and spec[0] in _UTILITY
+        }
+        if not drawn:
+            return side.utility
+        m = len(params)
+        space = t.domain.space
+        weights = {k: np.full(m, w) for k, w in side.weights.items()}
+        ideal = {k: np.full(m, float(v)) for k, v in side.ideal.items() if is_numeric(v)}
+        limit = {k: np.full(m, float(v)) for k, v in side.reservation.items() if is_numeric(v)}
+        moved: set[str] = set()
+        for path, (kind, _, issue) in drawn.items():
+            column = params[path].to_numpy(dtype=np.float64)
+            if kind == "weight":
+                weights[issue] = column
+            else:
+                (ideal if kind == "ideal" else limit)[issue] = column
+                moved.add(issue)
+        names = list(weights)
+        w = np.column_stack([weights[k] for k in names])
+        total = np.array([math.fsum(row) for row in w.tolist()])
+        norm = {k: np.where(w[:, i] > 0, w[:, i] / total, 0.0) for i, k in enumerate(names)}
+        profile = t.domain.profiles[t.domain.parties.index(side.party)]
+        total = np.zeros((m, *space.shape))
+        for j, issue in enumerate(space.issues):
+            wj = norm.get(issue.name)
+            if wj is None or not (wj > 0).any():
+                continue
+            if issue.name in moved:
+                values = self._values(space, j, ideal[issue.name], limit.get(issue.name))
+            else:
+                values = profile.values[issue.name].on(issue)[None, :]
+            axis = [m] + [1] * space.n_issues
+            axis[1 + j] = len(issue)
+            # broadcast like OutcomeSpace.additive: the same sums in the same order
+            total += (wj[:, None] * values).reshape(axis)
+        return total.reshape(m, -1)
+
+    @staticmethod
+    def _values(space: OutcomeSpace, j: int, ideal: np.ndarray, limit: np.ndarray | None):
+        """Each row's value function of numeric issue j (see ``domain._value_function``)."""
+        issue = space.issues[j]
+        x = np.asarray(issue.values, dtype=np.float64)
+        m = ideal.shape[0]
+        if limit is not None:
+            lo_first = limit < ideal
+            xp = np.column_stack([np.minimum(limit, ideal), np.maximum(limit, ideal)])
+            fp = np.column_stack([np.where(lo_first, 0.0, 1.0), np.where(lo_first, 1.0, 0.0)])
+            return interp_rows(x, xp, fp)
+        low, high = float(x[0]), float(x[-1])
+        lo, hi = ideal > low, ideal < high
+        # peak at the ideal, 0 at the issue's ends (a knot is dropped where the ideal sits on it)
+        xp = np.column_stack([np.where(lo, low, ideal - 2), ideal, np.where(hi, high, ideal + 2)])
+        fp = np.column_stack([np.where(lo, 0.0, 1.0), np.ones(m), np.where(hi, 0.0, 1.0)])
+        return interp_rows(x, xp, fp)
+
+    def _mask(
+        self, t: _Template, side: _Side, params: pd.DataFrame, u: np.ndarray, r: np.ndarray
+    ) -> np.ndarray | None:
+        """The party's ratifier per row: its vote within its limits (see ``ratifier_mask``)."""
+        if side.ratifier == "none":
+            return None
+        mine = [spec for spec in self.rows.values() if spec[1] == side.party]
+        vote_moves = side.ratifier == "party" and any(
+            k in ("reservation_value", *_UTILITY) for k, _, _ in mine
+        )
+        limit_kind = "ratifier_limit" if side.explicit_limits else "limit"
+        limits_move = any(k in (limit_kind, "ideal") for k, _, _ in mine)
+        if not (vote_moves or limits_move):
+            return side.mask
+        ok = (u >= r[:, None]) if vote_moves else side.win_set[None, :]
+        if not limits_move:
+            return ok & side.mask
+        ok = ok & side.other_limits
+        space = t.domain.space
+        for iid, worst in side.limits.items():
+            if not _numeric_issue(t.domain, iid, side.ideal.get(iid)):
+                continue
+            k = space.names.index(iid)
+            lim = self._issue_column(params, side, limit_kind, iid, float(worst))[:, None]
+            best = self._issue_column(params, side, "ideal", iid, float(side.ideal[iid]))[:, None]
+            column = space.values[:, k].astype(np.float64)[None, :]
+            ok &= np.where(best <= lim, column <= lim, column >= lim)
+        return ok
+
+    def _issue_column(
+        self, params: pd.DataFrame, side: _Side, kind: str, issue: str, default: float
+    ) -> np.ndarray:
+        for path, (k, party, iid) in self.rows.items():
+            if k == kind and party == side.party and iid == issue:
+                return params[path].to_numpy(dtype=np.float64)
+        return np.full(len(params), default)
+
+    def _strategies(self, side: _Side, params: pd.DataFrame, m: int) -> StrategyBatch:
+        column = STRATEGY_PREFIX + side.party
+        names = params[column].tolist() if column in params else [side.strategy]
+        batch = StrategyBatch.build(names if len(names) > 1 else names[0], m)
+        exponent = self._column(params, side, "exponent", np.nan)
+        if side.exponent is not None:
+            exponent = np.where(np.isnan(exponent), side.exponent, exponent)
+        if np.isnan(exponent).all():
+            return batch
+        td = (batch.kind == KIND_TIME_DEPENDENT) & ~np.isnan(exponent)
+        return replace(batch, e=np.where(td, exponent, batch.e))
+
+    def _frame(self, t: _Template, result: BatchResult) -> pd.DataFrame:
+        space = t.domain.space
+        agreed = result.agreement >= 0
+        pick = np.where(agreed, result.agreement, 0)
+        columns: dict[str, Any] = {
+            "agreement": agreed,
+            "step": result.step.astype(np.int32),
+        }
+        if t.dates is not None:
+            dates = np.array(t.dates, dtype="datetime64[D]")
+            columns["date"] = dates[np.minimum(result.step, len(dates) - 1)].astype("datetime64[s]")
+        else:
+            columns["date"] = np.full(len(result), np.datetime64("NaT"), dtype="datetime64[s]")
+        columns["reason"] = pd.Categorical.from_codes(
+            result.reason.astype(np.int64), categories=[r.label for r in Reason]
+        )
+        parties = [s.party for s in t.sides]
+        columns["ended_by"] = pd.Categorical.from_codes(
+            np.where(result.ended_by < 0, -1, result.ended_by).astype(np.int64),
+            categories=parties,
+        )
+        columns["n_voided"] = result.n_voided.astype(np.int32)
+        for k, issue in enumerate(space.issues):
+            name = DEAL_PREFIX + issue.name
+            codes = space.indices[pick, k]
+            if issue.kind in ("continuous", "integer"):
+                values = np.asarray(issue.values, dtype=np.float64)[codes]
+                columns[name] = np.where(agreed, values, np.nan)
+            elif issue.kind == "boolean":
+                values = pd.array(np.asarray(issue.values, dtype=bool)[codes], dtype="boolean")
+                values[~agreed] = pd.NA
+                columns[name] = values
+            else:
+                columns[name] = pd.Categorical.from_codes(
+                    np.where(agreed, codes, -1), categories=[str(v) for v in issue.values]
+                )
+        columns[UTILITY_PREFIX + parties[0]] = result.u_opener
+        columns[UTILITY_PREFIX + parties[1]] = result.u_responder
+        return pd.DataFrame(columns)
+
+
+def _combine(masks: list[np.ndarray | None]) -> np.ndarray | None:
+    present = [m for m in masks if m is not None]
+    if not present:
+        return None
+    out = present[0]
+    for m in present[1:]:
+        out = out & m
+    return out

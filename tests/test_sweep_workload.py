@@ -1,0 +1,177 @@
+"""The bargaining sweep workload: each row is the negotiation of the scenario its draw describes."""
+
+from __future__ import annotations
+
+import pickle
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from burdenshare.bargaining.domain import domain_from_scenario
+from burdenshare.bargaining.scenario import bargain_scenario
+from burdenshare.bargaining.strategies import make_strategy
+from burdenshare.bargaining.strategies.concession import TimeDependent
+from burdenshare.errors import BurdenshareError
+from burdenshare.scenario import load_scenario, load_scenario_text
+from burdenshare.sweep.apply import apply_draw
+from burdenshare.sweep.draws import STRATEGY_PREFIX
+from burdenshare.sweep.workload import BargainingWorkload, row_fields
+
+SMA = Path(__file__).resolve().parents[1] / "scenarios" / "sma-2019.toml"
+
+
+def _with_uncertainty(params: str, strategies: str = "", drop_exponents: bool = False):
+    """sma-2019 with its [uncertainty.params] replaced (TOML lines) and optional mixes."""
+    text = SMA.read_text(encoding="utf-8")
+    if drop_exponents:
+        text = re.sub(r"^exponents = .*$", "", text, flags=re.M)
+    head, rest = text.split("[uncertainty.params]\n", 1)
+    tail = rest[rest.index("# ----") :]
+    body = "[uncertainty.params]\n" + params + "\n"
+    if strategies:
+        body += "[uncertainty.strategies]\n" + strategies + "\n"
+    return load_scenario_text(head + body + tail, "variant.toml")
+
+
+def _reference(workload: BargainingWorkload, row: pd.Series) -> dict:
+    """The row as bargain_scenario gives it on the scenario the draw describes."""
+    sc = workload.scenario
+    base = workload._base()
+    params = {k: v for k, v in row.items() if k in sc.uncertainty.params}
+    variant = apply_draw(sc, params)
+    grid = dict(variant.bargaining.grid)
+    domain = domain_from_scenario(variant, grid=grid, space=base.domain.space)
+    strategies = {}
+    for side in base.sides:
+        name = row.get(STRATEGY_PREFIX + side.party, side.strategy)
+        e = variant.bargaining.exponents.get(side.party)
+        strategies[side.party] = (
+            TimeDependent(e=e)
+            if e is not None and name in ("boulware", "linear", "conceder", "hardliner")
+            else make_strategy(name)
+        )
+    from burdenshare.bargaining.strategies.base import child_seed
+
+    run = bargain_scenario(
+        variant,
+        strategies,
+        n_steps=variant.bargaining.steps,
+        domain=domain,
+        seed=child_seed(workload.seed, int(row["draw"])),
+    )
+    return {"result": run.result, "deal": run.agreement(), "domain": domain}
+
+
+def _assert_rows_match(workload: BargainingWorkload, frame: pd.DataFrame) -> None:
+    for _, row in frame.iterrows():
+        ref = _reference(workload, row)
+        result = ref["result"]
+        assert bool(row["agreement"]) == (result.agreement is not None), row["draw"]
+        assert int(row["step"]) == result.step
+        assert int(row["n_voided"]) == len(result.voided)
+        assert row["reason"] == result.reason.label
+        if result.agreement is None:
+            assert np.isnan(row["deal.contribution_2020"])
+            assert np.isnan(row["u.us"])
+        else:
+            deal = ref["deal"]
+            assert row["deal.contribution_2020"] == deal["contribution_2020"]
+            assert row["deal.duration"] == deal["duration"]
+            assert bool(row["deal.new_category"]) == deal["new_category"]
+            assert (row["u.us"], row["u.rok"]) == result.utilities
+
+
+def test_row_fields_are_recognised() -> None:
+    sc = load_scenario(SMA)
+    fields = row_fields(sc, list(sc.uncertainty.params))
+    assert set(fields) == set(sc.uncertainty.params)  # the bundled sweep needs no rebuilds
+    assert fields["parties.rok.ratifier.limits.contribution_2020"] == (
+        "ratifier_limit",
+        "rok",
+        "contribution_2020",
+    )
+    assert row_fields(sc, ["bargaining.steps", "meta.as_of"]) == {}
+
+
+def test_bundled_rows_equal_the_reference_engine_on_each_drawn_scenario() -> None:
+    sc = load_scenario(SMA)
+    workload = BargainingWorkload(sc, seed=3)
+    frame = workload(0, 4096)
+    # the comparison must cover deals, ratification failures and timeouts
+    assert frame["agreement"].any() and (~frame["agreement"]).any()
+    assert (frame["n_voided"] > 0).any()
+    picked = pd.concat([frame[frame["agreement"]].head(6), frame[~frame["agreement"]].head(6)])
+    _assert_rows_match(workload, picked)
+
+
+def test_drawn_preferences_give_the_drawn_scenarios_utilities_exactly() -> None:
+    sc = _with_uncertainty(
+        '"preferences.rok.reservation.contribution_2020" = '
+        "{ dist = \"uniform\", low = 1_150_000_000_000, high = 1_400_000_000_000 }\n"
+        '"preferences.us.weights.duration" = { dist = "uniform", low = 0.0, high = 0.5 }\n'
+        '"preferences.us.ideal.contribution_2020" = '
+        "{ dist = \"uniform\", low = 2_000_000_000_000, high = 5_900_000_000_000 }\n"
+        '"preferences.us.reservation_value" = { dist = "uniform", low = 0.0, high = 0.1 }\n'
+    )
+    workload = BargainingWorkload(sc, seed=1)
+    params = workload(0, 40)
+    base = workload._base()
+    for side in base.sides:
+        u = workload._utilities(base, side, params)
+        assert u.ndim == 2
+        for b, (_, row) in enumerate(params.iterrows()):
+            draw = {k: v for k, v in row.items() if k in sc.uncertainty.params}
+            variant = apply_draw(sc, draw)
+            ref = domain_from_scenario(variant, grid={"contribution_2020": 1e10}, space=base.domain.space)
+            expected = ref.utilities[ref.parties.index(side.party)]
+            assert np.array_equal(u[b], expected), (side.party, b)
+    _assert_rows_match(workload, params.head(12))
+
+
+def test_structural_fields_and_strategy_mixes() -> None:
+    sc = _with_uncertainty(
+        '"bargaining.steps" = { dist = "choice", values = [30, 60] }\n'
+        '"preferences.rok.reservation_value" = { dist = "uniform", low = 0.2, high = 0.4 }\n',
+        strategies='us = { boulware = 0.5, "tit-for-tat" = 0.5 }\nrok = { conceder = 1.0 }\n',
+        drop_exponents=True,
+    )
+    workload = BargainingWorkload(sc, seed=2)
+    assert workload.structural == ["bargaining.steps"]
+    frame = workload(0, 30)
+    assert set(frame["bargaining.steps"]) == {30, 60}
+    assert set(frame[STRATEGY_PREFIX + "us"]) == {"boulware", "tit-for-tat"}
+    _assert_rows_match(workload, frame)
+
+
+def test_chunking_and_pickling_do_not_change_rows() -> None:
+    sc = load_scenario(SMA)
+    workload = BargainingWorkload(sc, seed=0)
+    whole = workload(0, 300)
+    parts = pd.concat([workload(0, 37), workload(37, 255), workload(255, 300)], ignore_index=True)
+    pd.testing.assert_frame_equal(whole, parts)
+    clone = pickle.loads(pickle.dumps(workload))
+    pd.testing.assert_frame_equal(clone(100, 200), whole.iloc[100:200].reset_index(drop=True))
+
+
+def test_without_ratification_more_deals() -> None:
+    sc = load_scenario(SMA)
+    ratified = BargainingWorkload(sc, seed=0)(0, 2000)
+    free = BargainingWorkload(sc, seed=0, ratification=False)(0, 2000)
+    assert free["agreement"].mean() > ratified["agreement"].mean()
+    assert (free["n_voided"] == 0).all()
+    # a ratified deal respects the drawn Assembly ceiling and the drawn presidential floor
+    deals = ratified[ratified["agreement"]]
+    assert (deals["deal.contribution_2020"] <= deals["parties.rok.ratifier.limits.contribution_2020"]).all()
+    assert (deals["deal.contribution_2020"] >= deals["parties.us.ratifier.limits.contribution_2020"]).all()
+    assert (deals["deal.new_category"] == False).all()  # noqa: E712 (nullable boolean)
+
+
+def test_a_scenario_without_uncertainty_is_a_user_error() -> None:
+    text = SMA.read_text(encoding="utf-8")
+    head, rest = text.split("[uncertainty]\n", 1)
+    sc = load_scenario_text(head + rest[rest.index("# ----") :], "plain.toml")
+    with pytest.raises(BurdenshareError, match="no \\[uncertainty\\] section"):
+        BargainingWorkload(sc, seed=0)
