@@ -115,7 +115,7 @@ def test_bad_workload_and_executor_are_reported(tmp_path: Path) -> None:
             chunk_size=10,
             seed=1,
             scenario_hash="h",
-            executor="dask",
+            executor="threads",
             progress=False,
         )
     with pytest.raises(BurdenshareError, match="at least one draw"):

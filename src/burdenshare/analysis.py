@@ -22,6 +22,7 @@ from burdenshare.bargaining.scenario import ScenarioBargainingResults, scenario_
 from burdenshare.errors import DataError, Problem, display_path
 from burdenshare.forecast.scenario import ScenarioForecast, forecast_scenario
 from burdenshare.scenario import Scenario
+from burdenshare.sweep.scenario import ScenarioSweep, sweep_in_memory
 
 #: CPI change assumed for years the data do not cover yet (the Bank of Korea's 2 % target);
 #: rows that use it are flagged ``real_basis = "assumed"``.
@@ -47,6 +48,8 @@ class AnalysisResults:
     bargaining: ScenarioBargainingResults | None = None
     #: multi-actor forecasts, when the scenario has an [actors] section
     forecast: ScenarioForecast | None = None
+    #: Monte Carlo over the scenario's [uncertainty] (seed: [uncertainty] seed)
+    sweep: ScenarioSweep | None = None
     started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -72,6 +75,8 @@ class AnalysisResults:
             out["ledger_comparison"] = self.comparison
         if self.forecast is not None:
             out.update(self.forecast.tables())
+        if self.sweep is not None:
+            out.update(self.sweep.tables())
         if self.bargaining is not None:
             games = self.bargaining.tournament.copy()
             for col in ("ended_by", "reason"):
@@ -206,5 +211,6 @@ def analyze(
         ),
         bargaining=scenario_bargaining(scenario, seed=seed) if scenario.bargaining else None,
         forecast=forecast_scenario(scenario, seed=seed) if scenario.actors else None,
+        sweep=sweep_in_memory(scenario) if scenario.uncertainty else None,
         started_at=started,
     )

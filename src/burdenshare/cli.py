@@ -926,3 +926,251 @@ def tournament_cmd(
 
         figure = tournament_heatmap(summary, parties)
         plot.write_text(figure.svg, encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- sweeps
+def _print_sweep_summary(summary: Any, run_id: str, db: Path) -> None:
+    from rich.table import Table
+
+    def pct(x: float | None) -> str:
+        return "–" if x is None else f"{100 * x:.2f}%"
+
+    head = Table(title=f"Sweep {run_id} ({summary.n_draws:,} draws)", show_header=False)
+    head.add_row("P(ratified deal, any time)", pct(summary.p_agreement))
+    if summary.lapse is not None:
+        head.add_row(
+            f"P(ratified deal by the lapse, {summary.lapse})", pct(summary.p_agreement_by_lapse)
+        )
+    head.add_row("P(a tentative deal voted down at least once)", pct(summary.p_rejected_once))
+    head.add_row("P(ratified | tentative deal struck)", pct(summary.p_ratified_given_deal))
+    console.print(head)
+    if len(summary.terms):
+        terms = Table(title="Agreed terms over draws with a deal")
+        for col in summary.terms.columns:
+            terms.add_column(col, justify="right")
+        for row in summary.terms.itertuples(index=False):
+            terms.add_row(*(f"{v:,.4g}" if isinstance(v, float) else str(v) for v in row))
+        console.print(terms)
+    if summary.cost is not None:
+        cost = Table(title="Cost over the agreement's life, per deal")
+        for col in summary.cost.columns:
+            cost.add_column(col, justify="right")
+        for row in summary.cost.itertuples(index=False):
+            cost.add_row(*(f"{v:,.4g}" if isinstance(v, float) else str(v) for v in row))
+        console.print(cost)
+    if len(summary.sensitivity):
+        sens = Table(title="Sensitivity: P(deal) in the lowest / highest fifth of each input")
+        for col in ("input", "p_agreement_low", "p_agreement_high", "spearman_agreement"):
+            sens.add_column(col, justify="right" if col != "input" else "left")
+        for row in summary.sensitivity.head(10).itertuples(index=False):
+            sens.add_row(
+                row.input,
+                pct(row.p_agreement_low),
+                pct(row.p_agreement_high),
+                f"{row.spearman_agreement:+.3f}",
+            )
+        console.print(sens)
+    console.print(f"[green]results[/] {db} (sweep {run_id}); `burdenshare show {run_id}`")
+
+
+def _summary_json(summary: Any, run_id: str) -> str:
+    import json
+
+    def records(frame: Any) -> list[dict[str, Any]]:
+        return json.loads(frame.to_json(orient="records", date_format="iso"))
+
+    return json.dumps(
+        {
+            "run_id": run_id,
+            "n_draws": summary.n_draws,
+            "p_agreement": summary.p_agreement,
+            "lapse": None if summary.lapse is None else summary.lapse.isoformat(),
+            "p_agreement_by_lapse": summary.p_agreement_by_lapse,
+            "p_rejected_once": summary.p_rejected_once,
+            "p_ratified_given_deal": summary.p_ratified_given_deal,
+            "terms": records(summary.terms),
+            "cost": None if summary.cost is None else records(summary.cost),
+            "sensitivity": records(summary.sensitivity),
+        },
+        indent=2,
+    )
+
+
+@app.command("sweep")
+@user_errors
+def sweep_cmd(
+    source: str = typer.Argument(
+        None,
+        metavar="[FILE|NAME]",
+        help="Scenario with an [uncertainty] section (with --resume: default, the run's file).",
+        show_default=False,
+    ),
+    draws: int | None = typer.Option(
+        None, "--draws", "-n", min=1, help="Draws (default: [uncertainty] draws)."
+    ),
+    seed: int | None = typer.Option(
+        None, "--seed", min=0, help="Master seed (default: [uncertainty] seed)."
+    ),
+    executor: str = typer.Option(
+        "local", "--executor", "-e", help="local (in-process), processes (all cores) or dask."
+    ),
+    workers: int | None = typer.Option(
+        None, "--workers", "-w", min=1, help="Processes or Dask workers (default: all cores)."
+    ),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (dask only)."
+    ),
+    db: Path = typer.Option(Path("results.duckdb"), "--db", help="DuckDB file."),  # noqa: B008
+    chunk_size: int = typer.Option(16_384, "--chunk-size", min=1, help="Draws per chunk."),
+    ratify: bool = typer.Option(True, "--ratify/--no-ratify", help="Ratifiers vote on deals."),
+    resume: str | None = typer.Option(
+        None, "--resume", metavar="RUN_ID", help="Finish an interrupted sweep."
+    ),
+    parquet: Path | None = typer.Option(  # noqa: B008
+        None, "--parquet", help="Also write the per-draw table to this Parquet file."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Monte Carlo over a scenario's [uncertainty]: one negotiation per draw, stored in DuckDB.
+
+    Each chunk of draws is committed at once, so Ctrl-C, kill -9 or a dying worker lose at most
+    the chunks in flight; `--resume RUN_ID` computes only the missing ones and ends with the same
+    table as an uninterrupted run. Results are identical for any executor, worker count and
+    chunk size.
+
+    Examples:
+
+      burdenshare sweep scenarios/sma-2019.toml --draws 1000000
+
+      burdenshare sweep sma-2019 --executor dask --scheduler tcp://10.0.0.5:8786
+
+      burdenshare sweep --resume 3f2a9c1b7d4e
+    """
+    from burdenshare.scenario import load_scenario
+    from burdenshare.sweep.runner import SweepInterrupted, describe_sweep, load_results
+    from burdenshare.sweep.scenario import resume_scenario, sweep_scenario
+    from burdenshare.sweep.store import export_parquet
+    from burdenshare.sweep.summary import summarise
+
+    try:
+        if resume is not None:
+            run, _ = describe_sweep(db, resume)
+            path = source or run.parameters.get("scenario_path")
+            if not path:
+                raise BurdenshareError.single(
+                    f"sweep {resume} does not record its scenario file",
+                    expected="burdenshare sweep SCENARIO --resume RUN_ID",
+                )
+            scenario = load_scenario(path)
+            resume_scenario(
+                scenario, db, resume, executor=executor, workers=workers, scheduler=scheduler
+            )
+            run_id = resume
+        else:
+            if source is None:
+                raise BurdenshareError.single(
+                    "no scenario given", expected="burdenshare sweep SCENARIO (or --resume RUN_ID)"
+                )
+            scenario = load_scenario(source)
+            run_id = sweep_scenario(
+                scenario,
+                db,
+                draws=draws,
+                seed=seed,
+                ratification=ratify,
+                chunk_size=chunk_size,
+                executor=executor,
+                workers=workers,
+                scheduler=scheduler,
+            )
+    except SweepInterrupted as exc:
+        for problem in exc.problems:
+            err_console.print(f"[yellow]interrupted:[/] {escape(str(problem))}", soft_wrap=True)
+        raise typer.Exit(130) from None
+    if parquet is not None:
+        rows = export_parquet(db, run_id, parquet)
+        err_console.print(f"[green]parquet[/] {parquet} ({rows:,} rows)")
+    summary = summarise(scenario, load_results(db, run_id))
+    if as_json:
+        typer.echo(_summary_json(summary, run_id))
+    else:
+        _print_sweep_summary(summary, run_id, db)
+
+
+@app.command("runs")
+@user_errors
+def runs_cmd(
+    db: Path = typer.Option(Path("results.duckdb"), "--db", help="DuckDB file."),  # noqa: B008
+) -> None:
+    """List the sweeps stored in a DuckDB file, newest first, with their status."""
+    import json
+
+    from rich.table import Table
+
+    from burdenshare.sweep.runner import list_sweeps
+
+    sweeps = list_sweeps(db)
+    table = Table(title=f"Sweeps in {db}")
+    for col in ("run", "scenario", "draws", "chunks", "seed", "status", "created"):
+        table.add_column(col)
+    for row in sweeps.itertuples(index=False):
+        params = json.loads(row.parameters)
+        total = -(-int(row.n_draws) // int(row.chunk_size))
+        table.add_row(
+            row.run_id,
+            str(params.get("scenario_id", "")),
+            f"{int(row.n_draws):,}",
+            f"{int(row.chunks_stored)}/{total}",
+            str(row.seed),
+            str(row.status),
+            str(row.created_at)[:19],
+        )
+    console.print(table)
+
+
+@app.command("show")
+@user_errors
+def show_cmd(
+    run_id: str = typer.Argument(..., metavar="RUN_ID", help="A sweep's run id (see `runs`)."),
+    db: Path = typer.Option(Path("results.duckdb"), "--db", help="DuckDB file."),  # noqa: B008
+    parquet: Path | None = typer.Option(  # noqa: B008
+        None, "--parquet", help="Write the per-draw table to this Parquet file."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Summarise a stored sweep: P(deal), by the lapse, terms, cost, sensitivity.
+
+    Uses the run's scenario file when it still has the run's content (for the lapse date and
+    the costs); otherwise summarises the stored table alone and says so.
+    """
+    from burdenshare.errors import ScenarioError
+    from burdenshare.scenario import load_scenario
+    from burdenshare.sweep.runner import describe_sweep, load_results
+    from burdenshare.sweep.store import export_parquet
+    from burdenshare.sweep.summary import summarise
+
+    run, status = describe_sweep(db, run_id)
+    scenario = None
+    path = run.parameters.get("scenario_path")
+    if path:
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError:
+            scenario = None
+        if scenario is not None and scenario.content_hash != run.scenario_hash:
+            scenario = None
+    if scenario is None:
+        err_console.print(
+            f"[yellow]note:[/] scenario {escape(str(path))} is missing or changed since the run; "
+            "summarising the stored table alone (no lapse date, no costs)"
+        )
+    if status != "done":
+        err_console.print(f"[yellow]note:[/] sweep {run_id} is {status}; summarising stored rows")
+    if parquet is not None:
+        rows = export_parquet(db, run_id, parquet)
+        err_console.print(f"[green]parquet[/] {parquet} ({rows:,} rows)")
+    summary = summarise(scenario, load_results(db, run_id))
+    if as_json:
+        typer.echo(_summary_json(summary, run_id))
+    else:
+        _print_sweep_summary(summary, run_id, db)

@@ -76,4 +76,5 @@ def _load_builtin_sections() -> None:
         forecast_section,
         ledger_section,
         summary,
+        sweep_section,
     )

@@ -5,6 +5,10 @@ draw index in ``[start, stop)`` (a ``draw`` column). Because each draw depends o
 index), the stored table sorted by draw is the same whatever the chunk size, the executor or the
 worker count, and a resumed run equals an uninterrupted one.
 
+Executors: ``local`` (in this process), ``processes`` (a process pool on this machine) and
+``dask`` (a Dask cluster, local or remote; see :mod:`burdenshare.sweep.dask_executor`). Whatever
+runs the chunks, only this process writes to the DuckDB file.
+
 Memory stays bounded by the chunk size: each chunk is written as soon as it arrives and at most
 ``2 × workers`` chunks are in flight; results are read back from the store with
 :func:`load_results`.
@@ -27,6 +31,7 @@ import pandas as pd
 
 from burdenshare import __version__
 from burdenshare.errors import BurdenshareError, Problem
+from burdenshare.sweep.dask_executor import dask_computed, require_dask
 from burdenshare.sweep.progress import SweepProgress
 from burdenshare.sweep.store import (
     SweepRun,
@@ -51,7 +56,7 @@ __all__ = [
 ]
 
 RunChunk = Callable[[int, int], pd.DataFrame]
-EXECUTORS = ("local", "processes")
+EXECUTORS = ("local", "processes", "dask")
 
 
 class SweepInterrupted(BurdenshareError):
@@ -97,11 +102,15 @@ def _computed(
     todo: list[tuple[int, int, int]],
     executor: str,
     workers: int | None,
+    scheduler: str | None = None,
 ) -> Generator[tuple[int, int, int, pd.DataFrame], None, None]:
     """Yield (chunk, start, stop, frame) as chunks finish; order may vary, content does not."""
     if executor == "local":
         for chunk, start, stop in todo:
             yield chunk, start, stop, run_chunk(start, stop)
+        return
+    if executor == "dask":
+        yield from dask_computed(run_chunk, todo, workers, scheduler)
         return
     n_workers = workers or os.cpu_count() or 1
     # spawn: the parent holds a DuckDB connection and its threads; forking those is unsafe.
@@ -130,11 +139,18 @@ def _computed(
                 fut.cancel()
 
 
-def _check_executor(executor: str) -> None:
+def _check_executor(executor: str, scheduler: str | None) -> None:
     if executor not in EXECUTORS:
         raise BurdenshareError.single(
             "unknown sweep executor", expected=" or ".join(EXECUTORS), found=repr(executor)
         )
+    if scheduler is not None and executor != "dask":
+        raise BurdenshareError.single(
+            "a scheduler address only applies to the dask executor",
+            found=f"executor {executor!r} with scheduler {scheduler!r}",
+        )
+    if executor == "dask":
+        require_dask()  # fail before a run is recorded, not after
 
 
 def _execute(
@@ -143,6 +159,7 @@ def _execute(
     run: SweepRun,
     executor: str,
     workers: int | None,
+    scheduler: str | None,
     progress: bool | None,
     on_chunk: Callable[[int, int], None] | None,
 ) -> None:
@@ -155,7 +172,7 @@ def _execute(
         # closing(): on Ctrl-C during a write, shut the pool down now, not at garbage collection.
         with (
             SweepProgress(run.n_draws, done_draws, enabled=progress) as bar,
-            closing(_computed(run_chunk, todo, executor, workers)) as computed,
+            closing(_computed(run_chunk, todo, executor, workers, scheduler)) as computed,
         ):
             for chunk, start, stop, frame in computed:
                 writer.write_chunk(run.run_id, chunk, start, stop, _checked(frame, start, stop))
@@ -183,6 +200,7 @@ def run_sweep(
     parameters: Mapping[str, Any] | None = None,
     executor: str = "local",
     workers: int | None = None,
+    scheduler: str | None = None,
     run_id: str | None = None,
     progress: bool | None = None,
     on_chunk: Callable[[int, int], None] | None = None,
@@ -190,10 +208,12 @@ def run_sweep(
     """Run draws ``[0, n_draws)`` in chunks of ``chunk_size`` into ``db``; return the run id.
 
     ``run_chunk`` must be picklable (a module-level function or a ``functools.partial`` of one)
-    for ``executor="processes"``. ``on_chunk(stored, total)`` is called after each commit.
+    for ``executor="processes"`` and ``"dask"``. ``scheduler`` (dask only) is the address of an
+    existing cluster, e.g. ``"tcp://host:8786"``; without it a local cluster of ``workers``
+    processes is started for the sweep. ``on_chunk(stored, total)`` is called after each commit.
     Ctrl-C raises :class:`SweepInterrupted` naming the resume command.
     """
-    _check_executor(executor)
+    _check_executor(executor, scheduler)
     if n_draws < 1 or chunk_size < 1:
         raise BurdenshareError.single(
             "a sweep needs at least one draw and a positive chunk size",
@@ -210,7 +230,7 @@ def run_sweep(
     )
     with SweepWriter(db) as writer:
         writer.create_run(run)
-        _execute(run_chunk, writer, run, executor, workers, progress, on_chunk)
+        _execute(run_chunk, writer, run, executor, workers, scheduler, progress, on_chunk)
     return run.run_id
 
 
@@ -221,20 +241,22 @@ def resume_sweep(
     *,
     executor: str = "local",
     workers: int | None = None,
+    scheduler: str | None = None,
     progress: bool | None = None,
     on_chunk: Callable[[int, int], None] | None = None,
 ) -> SweepRun:
     """Compute only the chunks of ``run_id`` that are not stored; return the run's description.
 
     ``run_chunk`` must be the workload of the original run (rebuild it from the returned
-    description's seed and parameters; see :func:`describe_sweep`).
+    description's seed and parameters; see :func:`describe_sweep`). ``executor``, ``workers``
+    and ``scheduler`` need not match the original run's: they cannot change the table.
     """
-    _check_executor(executor)
+    _check_executor(executor, scheduler)
     if not Path(db).exists():
         raise SweepStoreError.single("no sweep database", file=str(db))
     with SweepWriter(db) as writer:
         run, _ = writer.read_run(run_id)
-        _execute(run_chunk, writer, run, executor, workers, progress, on_chunk)
+        _execute(run_chunk, writer, run, executor, workers, scheduler, progress, on_chunk)
     return run
 
 

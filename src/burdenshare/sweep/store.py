@@ -235,3 +235,24 @@ def load_results(db_path: str | Path, run_id: str) -> pd.DataFrame:
         return con.execute(f"SELECT * FROM {table} ORDER BY draw").df()
     finally:
         con.close()
+
+
+def export_parquet(db_path: str | Path, run_id: str, path: str | Path) -> int:
+    """Write ``run_id``'s rows (sorted by draw) to a Parquet file; return the row count.
+
+    DuckDB writes the file itself, streaming: a million-row sweep never sits in Python memory.
+    """
+    table = results_table(run_id)
+    con = _read_only(db_path)
+    try:
+        _read_run(con, run_id)
+        target = str(path).replace("'", "''")
+        con.execute(f"COPY (SELECT * FROM {table} ORDER BY draw) TO '{target}' (FORMAT PARQUET)")
+        row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+        return int(row[0]) if row else 0
+    except duckdb.CatalogException:
+        raise SweepStoreError.single(
+            f"sweep {run_id} has no stored rows yet", found=str(db_path)
+        ) from None
+    finally:
+        con.close()

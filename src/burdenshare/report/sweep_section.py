@@ -1,0 +1,234 @@
+"""Report section: the analyst's question under uncertainty — the probability of a ratified deal
+before the old agreement lapses, the distribution of the agreed amount, the cost over the deal's
+life, and which uncertain inputs move the outcome most (tornado)."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from burdenshare.report.figures import PALETTE, FigureSVG, new_figure, to_svg
+from burdenshare.report.html import table_html
+from burdenshare.report.sections import Section, register_section
+from burdenshare.sweep.workload import DEAL_PREFIX
+
+if TYPE_CHECKING:
+    from burdenshare.analysis import AnalysisResults
+    from burdenshare.sweep.scenario import ScenarioSweep
+
+
+def _scale(unit: str) -> tuple[float, str]:
+    """Display scale for an issue's unit: money in bn, everything else as is."""
+    if unit in ("KRW", "JPY"):
+        return 1e9, f"bn {unit}"
+    if unit == "USD":
+        return 1e6, "m USD"
+    return 1.0, unit
+
+
+def _amount_issue(results: AnalysisResults) -> str | None:
+    """The issue shown as 'the amount': [bargaining].terms' first_year_total, else the first
+    continuous issue."""
+    sc = results.scenario
+    if sc.bargaining is not None and "first_year_total" in sc.bargaining.terms:
+        return sc.bargaining.terms["first_year_total"]
+    return next((k for k, v in sc.issues.items() if v.type == "continuous"), None)
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None or x != x else f"{100 * x:.1f}%"
+
+
+def _histogram(results: AnalysisResults, sw: ScenarioSweep, issue: str) -> FigureSVG | None:
+    deals = sw.results[sw.results["agreement"].to_numpy(dtype=bool)]
+    values = deals[DEAL_PREFIX + issue].to_numpy(dtype=np.float64)
+    if values.size == 0:
+        return None
+    spec = results.scenario.issues[issue]
+    scale, unit = _scale(spec.unit)
+    with new_figure(8, 3.6) as fig:
+        ax = fig.add_subplot(1, 1, 1)
+        bins = min(40, max(5, np.unique(values).size))
+        ax.hist(values / scale, bins=bins, color=PALETTE[0], alpha=0.85)
+        median = float(np.median(values)) / scale
+        ax.axvline(median, color=PALETTE[1], linestyle="--", label=f"median {median:,.1f}")
+        ax.set_xlabel(f"{spec.description or issue} ({unit})")
+        ax.set_ylabel("draws with a ratified deal")
+        ax.set_title(f"Agreed {issue} over {values.size:,} ratified deals")
+        ax.legend(loc="upper right", fontsize=8)
+        return to_svg(
+            fig,
+            figure_id="sweep-amount",
+            caption=f"Distribution of the agreed {issue} over the draws that ended in a ratified "
+            f"deal ({values.size:,} of {len(sw.results):,}).",
+            source=f"burdenshare sweep of scenario {results.scenario.meta.id}, seed {sw.seed}",
+        )
+
+
+def _timeline(results: AnalysisResults, sw: ScenarioSweep) -> FigureSVG | None:
+    line = sw.summary.timeline
+    if line.empty or line["date"].isna().all():
+        return None
+    with new_figure(8, 3.4) as fig:
+        ax = fig.add_subplot(1, 1, 1)
+        ax.step(line["date"], 100 * line["p_agreement"], where="post", color=PALETTE[0])
+        if sw.summary.lapse is not None:
+            ax.axvline(
+                pd.Timestamp(sw.summary.lapse), color=PALETTE[1], linestyle="--", label="lapse"
+            )
+            ax.legend(loc="upper left", fontsize=8)
+        ax.set_ylabel("P(ratified deal by date), %")
+        ax.set_title("When deals are struck")
+        fig.autofmt_xdate()
+        return to_svg(
+            fig,
+            figure_id="sweep-timeline",
+            caption="Share of all draws with a ratified deal on or before each date (round "
+            "dates from [bargaining] first_round..last_round); the dashed line is the lapse of "
+            "the old agreement.",
+            source=f"burdenshare sweep of scenario {results.scenario.meta.id}, seed {sw.seed}",
+        )
+
+
+def _tornado(results: AnalysisResults, sw: ScenarioSweep) -> FigureSVG | None:
+    sens = sw.summary.sensitivity.head(10)
+    if sens.empty:
+        return None
+    overall = 100 * sw.summary.p_agreement
+    with new_figure(8, 0.45 * len(sens) + 1.6) as fig:
+        ax = fig.add_subplot(1, 1, 1)
+        y = np.arange(len(sens))[::-1]
+        low = 100 * sens["p_agreement_low"].to_numpy(dtype=np.float64)
+        high = 100 * sens["p_agreement_high"].to_numpy(dtype=np.float64)
+        ax.barh(y, low - overall, left=overall, color=PALETTE[2], label="input in lowest fifth")
+        ax.barh(y, high - overall, left=overall, color=PALETTE[1], label="input in highest fifth")
+        ax.axvline(overall, color="black", linewidth=0.8)
+        ax.set_yticks(y, list(sens["input"]), fontsize=7)
+        ax.set_xlabel("P(ratified deal), %")
+        ax.set_title("What moves the chance of a deal")
+        ax.legend(loc="lower right", fontsize=7)
+        return to_svg(
+            fig,
+            figure_id="sweep-tornado",
+            caption="Tornado: P(ratified deal) when each uncertain input is in its lowest or "
+            "highest fifth of draws, against the overall probability (vertical line); inputs "
+            "ordered by swing.",
+            source=f"burdenshare sweep of scenario {results.scenario.meta.id}, seed {sw.seed}",
+        )
+
+
+def _inputs_table(results: AnalysisResults) -> str:
+    spec = results.scenario.uncertainty
+    assert spec is not None
+    rows = []
+    for path, dist in spec.params.items():
+        fields = dist.model_dump(exclude={"dist"})
+        rows.append(
+            {
+                "input": path,
+                "distribution": getattr(dist, "dist", type(dist).__name__),
+                "parameters": ", ".join(f"{k} = {v:,g}" if isinstance(v, float | int) else
+                                        f"{k} = {v}" for k, v in fields.items() if v is not None),
+            }
+        )  # fmt: skip
+    for party, mix in spec.strategies.items():
+        rows.append(
+            {
+                "input": f"strategy of {party}",
+                "distribution": "mix",
+                "parameters": ", ".join(f"{k} {w:.0%}" for k, w in mix.items()),
+            }
+        )
+    return table_html(pd.DataFrame(rows))
+
+
+@register_section(35, "sweep")
+def sweep_section(results: AnalysisResults) -> Section | None:
+    sw = results.sweep
+    if sw is None:
+        return None
+    s = sw.summary
+    sc = results.scenario
+    issue = _amount_issue(results)
+    parts = [
+        f"<p>Over <b>{s.n_draws:,}</b> draws of the scenario's <code>[uncertainty]</code> "
+        "(each draw one negotiation between the negotiators, with both ratifiers voting on any "
+        "tentative deal), "
+    ]
+    if s.lapse is not None and s.p_agreement_by_lapse is not None:
+        parts.append(
+            f"a ratified deal is reached <b>before the old agreement lapses "
+            f"({s.lapse:%d %b %Y}) in {_pct(s.p_agreement_by_lapse)}</b> of draws and "
+        )
+    parts.append(f"by the last round in <b>{_pct(s.p_agreement)}</b>. ")
+    parts.append(
+        f"In {_pct(s.p_rejected_once)} of draws a tentative deal was voted down at least once "
+        f"by a ratifier; of the draws whose negotiators struck a tentative deal, "
+        f"{_pct(s.p_ratified_given_deal)} ended ratified.</p>"
+    )
+    if issue is not None:
+        row = s.terms[s.terms["issue"] == issue]
+        scale, unit = _scale(sc.issues[issue].unit)
+        if len(row) and row["n_deals"].iloc[0] > 0:
+            r = row.iloc[0]
+            parts.append(
+                f"<p>Where there is a deal, the agreed <b>{html.escape(issue)}</b> has median "
+                f"<b>{r['q50'] / scale:,.1f} {unit}</b> (90% of deals between "
+                f"{r['q05'] / scale:,.1f} and {r['q95'] / scale:,.1f}; mean "
+                f"{r['mean'] / scale:,.1f}) over {int(r['n_deals']):,} deals.</p>"
+            )
+        else:
+            parts.append(
+                f"<p>No draw ended in a ratified deal, so there is no distribution of the "
+                f"agreed {html.escape(issue)}.</p>"
+            )
+    if s.cost is not None:
+        nominal = s.cost[s.cost["measure"] == "nominal"].iloc[0]
+        usd = s.cost[s.cost["measure"] == "usd"].iloc[0]
+        parts.append(
+            f"<p>Costed through the ledger over the agreement's life (<code>[bargaining] "
+            f"terms</code>), a deal costs on average <b>{nominal['mean'] / 1e9:,.1f} bn "
+            f"{html.escape(str(nominal['currency']))}</b> (≈ ${usd['mean'] / 1e9:,.2f} bn).</p>"
+        )
+    top = s.sensitivity.head(1)
+    if len(top):
+        t = top.iloc[0]
+        parts.append(
+            f"<p>The input that moves the chance of a deal most is "
+            f"<code>{html.escape(str(t['input']))}</code>: P(deal) is "
+            f"{_pct(t['p_agreement_low'])} in its lowest fifth of draws and "
+            f"{_pct(t['p_agreement_high'])} in its highest.</p>"
+        )
+    parts.append(
+        "<p>The distributions are the analyst's judgements listed below; run more draws or "
+        "other executors with <code>burdenshare sweep</code> (same seed, same rows).</p>"
+    )
+    histogram = _histogram(results, sw, issue) if issue else None
+    candidates = (histogram, _timeline(results, sw), _tornado(results, sw))
+    figures = [f for f in candidates if f is not None]
+    after = "<h3>Uncertain inputs</h3>" + _inputs_table(results)
+    after += "<h3>Agreed terms over draws with a deal</h3>" + table_html(
+        s.terms, formats={c: "{:,.4g}" for c in s.terms.columns if c not in ("issue", "n_deals")}
+    )
+    if s.cost is not None:
+        after += "<h3>Cost over the agreement's life, per deal</h3>" + table_html(
+            s.cost, formats={c: "{:,.4g}" for c in s.cost.columns if c.startswith(("q", "mean"))}
+        )
+    after += "<h3>Sensitivity</h3>" + table_html(
+        s.sensitivity,
+        formats={
+            "spearman_agreement": "{:+.3f}",
+            "spearman_amount": "{:+.3f}",
+            "p_agreement_low": "{:.2%}",
+            "p_agreement_high": "{:.2%}",
+        },
+    )
+    return Section(
+        title="Uncertainty: the chance of a ratified deal",
+        html="".join(parts),
+        figures=tuple(figures),
+        after=after,
+    )
