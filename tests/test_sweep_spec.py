@@ -246,10 +246,27 @@ def test_bad_uncertainty_exits_2_through_validate(name: str, tmp_path: Path) -> 
     body = body.replace("[params]", "[uncertainty.params]").replace(
         "[strategies]", "[uncertainty.strategies]"
     )
+    base = bundled_path("sma-2019").read_text(encoding="utf-8")
+    head, rest = base.split("[uncertainty]\n", 1)  # drop the bundled section: one per file
+    base = head + rest[rest.index("# ----") :]
     path = tmp_path / "s.toml"
-    path.write_text(bundled_path("sma-2019").read_text(encoding="utf-8") + "\n" + body)
+    path.write_text(base + "\n" + body)
     result = CliRunner().invoke(app, ["validate", str(path)])
     assert result.exit_code == 2, result.output
     lines = result.stderr.splitlines()
     assert lines and all(":" in line and "uncertainty" in line for line in lines)
     assert "Traceback" not in result.output
+    assert EXPECTED[name] in result.stderr, result.stderr
+
+
+EXPECTED = {
+    "beyond_field_range.toml": "draws can reach -inf, which the scenario refuses",
+    "limit_crosses_ideal.toml": "draws can cross rok's ideal contribution_2020",
+    "low_above_high.toml": "low > high",
+    "negative_std.toml": "negative std",
+    "non_numeric.toml": "non-numeric field",
+    "unknown_party.toml": "unknown party",
+    "unknown_path.toml": "unknown field path",
+    "unknown_strategy.toml": "unknown strategy",
+    "weights_sum.toml": "weights sum to",
+}

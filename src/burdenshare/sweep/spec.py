@@ -196,6 +196,7 @@ def uncertainty_findings(spec: UncertaintySpec, scenario: Scenario) -> Iterator[
                 expected="a numeric field",
                 found=toml_value(value) if kind == "not a number" else kind,
             )
+    yield from _support_findings(spec, scenario)
     parties = list(scenario.parties)
     for pid in spec.strategies:
         if pid not in scenario.parties:
@@ -233,3 +234,72 @@ def uncertainty_problems(raw: Any, scenario: Scenario) -> list[Problem]:
     except ValidationError as exc:
         return problems_from_validation_error(exc, raw, None, None, root=UncertaintySpec)
     return check_against(spec, scenario)
+
+
+def _support_findings(spec: UncertaintySpec, scenario: Scenario) -> Iterator[Finding]:
+    """Draws the scenario would refuse: a distribution whose support leaves the field's range
+    (a reservation value above 1, an amount outside its issue, an unbounded normal on a
+    bounded field), or a per-issue limit that can cross the party's ideal (the ideal decides
+    which side of the limit is acceptable, so crossing it would flip the preference)."""
+    import math
+    import re
+
+    from pydantic import ValidationError
+
+    from burdenshare.scenario.findings import Finding
+    from burdenshare.sweep.apply import apply_draw
+
+    numeric = {}
+    for path, dist in spec.params.items():
+        try:
+            _, value = resolve(scenario, path)
+        except PathError:
+            continue
+        if is_numeric(value):
+            numeric[path] = dist.support()
+    # validated without [uncertainty]: these checks run while validating it
+    plain = scenario.model_copy(update={"uncertainty": None})
+
+    def refused(row: dict[str, float]) -> str | None:
+        try:
+            apply_draw(plain, row)
+        except ValidationError as exc:
+            return str(exc.errors(include_url=False)[0]["msg"]).removeprefix("Value error, ")
+        except (ValueError, OverflowError) as exc:
+            return str(exc)
+        return None
+
+    def finite(x: float) -> float:
+        return x if math.isfinite(x) else math.copysign(1e300, x)
+
+    for end in (0, 1):
+        row = {path: finite(support[end]) for path, support in numeric.items()}
+        if not row or refused(row) is None:
+            continue
+        for path, support in numeric.items():
+            value = support[end]
+            message = refused({path: finite(value)})
+            if message is not None:
+                yield Finding(
+                    ("uncertainty", "params", path),
+                    f"draws can reach {value:g}, which the scenario refuses: {message}",
+                    expected="a distribution within the field's range (truncate it with low/high)",
+                    found=f"support {support[0]:g} .. {support[1]:g}",
+                )
+    limit = re.compile(r"^(?:preferences\.([^.]+)\.reservation|parties\.([^.]+)\.ratifier\.limits)"
+                       r"\.([^.]+)$")  # fmt: skip
+    for path, (low, high) in numeric.items():
+        m = limit.match(path)
+        if m is None:
+            continue
+        party, issue = m.group(1) or m.group(2), m.group(3)
+        pref = scenario.preferences.get(party)
+        ideal = pref.ideal.get(issue) if pref is not None else None
+        if is_numeric(ideal) and low <= float(ideal) <= high:
+            yield Finding(
+                ("uncertainty", "params", path),
+                f"draws can cross {party}'s ideal {issue} ({float(ideal):g}), which decides the "
+                "acceptable side of the limit",
+                expected=f"a support entirely above or below {float(ideal):g}",
+                found=f"support {low:g} .. {high:g}",
+            )
