@@ -175,3 +175,32 @@ def test_a_scenario_without_uncertainty_is_a_user_error() -> None:
     sc = load_scenario_text(head + rest[rest.index("# ----") :], "plain.toml")
     with pytest.raises(BurdenshareError, match="no \\[uncertainty\\] section"):
         BargainingWorkload(sc, seed=0)
+
+
+def test_drawn_actors_give_each_draw_the_forecasts_of_its_actor_table() -> None:
+    from burdenshare.forecast.scenario import forecast_scenario
+
+    sc = _with_uncertainty(
+        '"actors.table.us_president.position.contribution_2020" = '
+        '{ dist = "uniform", low = 1200, high = 5830.5 }\n'
+        '"actors.table.rok_liberty_korea_party.salience.contribution_2020" = '
+        '{ dist = "choice", values = [0.5, 0.9] }\n'
+        '"preferences.rok.reservation_value" = { dist = "uniform", low = 0.25, high = 0.4 }\n'
+    )
+    workload = BargainingWorkload(sc, seed=0)
+    assert workload.structural == []  # actor fields never rebuild the bargaining
+    frame = workload(0, 6)
+    models, dims = list(sc.actors.models), list(sc.actors.dimensions)
+    assert [c for c in frame if c.startswith("forecast.")] == [
+        f"forecast.{m}.{d}" for m in models for d in dims
+    ]
+    for _, row in frame.iterrows():
+        draw = {k: v for k, v in row.items() if k in sc.uncertainty.params}
+        variant = apply_draw(sc, draw)
+        quiet = variant.actors.model_copy(update={"noise": None})  # no Monte Carlo needed here
+        runs = forecast_scenario(variant.model_copy(update={"actors": quiet}), seed=0).runs
+        for m in models:
+            for k, d in enumerate(dims):
+                assert row[f"forecast.{m}.{d}"] == runs[m].forecast[k], (m, d)
+    # the US president's position moves the mean forecast of the amount
+    assert frame["forecast.mean.contribution_2020"].nunique() == len(frame)

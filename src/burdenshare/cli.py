@@ -958,6 +958,13 @@ def _print_sweep_summary(summary: Any, run_id: str, db: Path) -> None:
         for row in summary.cost.itertuples(index=False):
             cost.add_row(*(f"{v:,.4g}" if isinstance(v, float) else str(v) for v in row))
         console.print(cost)
+    if len(summary.forecasts):
+        fc = Table(title="Forecasts over the drawn actor tables")
+        for col in summary.forecasts.columns:
+            fc.add_column(col, justify="right")
+        for row in summary.forecasts.itertuples(index=False):
+            fc.add_row(*(f"{v:,.4g}" if isinstance(v, float) else str(v) for v in row))
+        console.print(fc)
     if len(summary.sensitivity):
         sens = Table(title="Sensitivity: P(deal) in the lowest / highest fifth of each input")
         for col in ("input", "p_agreement_low", "p_agreement_high", "spearman_agreement"):
@@ -991,6 +998,7 @@ def _summary_json(summary: Any, run_id: str) -> str:
             "terms": records(summary.terms),
             "cost": None if summary.cost is None else records(summary.cost),
             "sensitivity": records(summary.sensitivity),
+            "forecasts": records(summary.forecasts),
         },
         indent=2,
     )

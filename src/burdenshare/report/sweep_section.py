@@ -213,6 +213,11 @@ def sweep_section(results: AnalysisResults) -> Section | None:
     after += "<h3>Agreed terms over draws with a deal</h3>" + table_html(
         s.terms, formats={c: "{:,.4g}" for c in s.terms.columns if c not in ("issue", "n_deals")}
     )
+    if len(s.forecasts):
+        after += "<h3>Forecasts over the drawn actor tables</h3>" + table_html(
+            s.forecasts,
+            formats={c: "{:,.4g}" for c in s.forecasts.columns if c not in ("model", "dimension")},
+        )
     if s.cost is not None:
         after += "<h3>Cost over the agreement's life, per deal</h3>" + table_html(
             s.cost, formats={c: "{:,.4g}" for c in s.cost.columns if c.startswith(("q", "mean"))}

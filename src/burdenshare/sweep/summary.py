@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from burdenshare.sweep.draws import STRATEGY_PREFIX
-from burdenshare.sweep.workload import DEAL_PREFIX
+from burdenshare.sweep.workload import DEAL_PREFIX, FORECAST_PREFIX
 
 if TYPE_CHECKING:
     from burdenshare.scenario.schema import Scenario
@@ -60,6 +60,8 @@ class SweepSummary:
     sensitivity: pd.DataFrame
     #: strategy mixes: P(deal) per drawn strategy of each party
     strategies: pd.DataFrame
+    #: forecasts over the draws (drawn actor tables): model, dimension, mean and quantiles
+    forecasts: pd.DataFrame
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Tables for the store (``sweep_*``)."""
@@ -83,6 +85,8 @@ class SweepSummary:
         }
         if self.cost is not None:
             out["sweep_cost"] = self.cost
+        if len(self.forecasts):
+            out["sweep_forecasts"] = self.forecasts
         return out
 
 
@@ -118,6 +122,23 @@ def _terms(results: pd.DataFrame) -> pd.DataFrame:
             row[f"q{round(q * 100):02d}"] = float(np.quantile(values, q)) if len(values) else np.nan
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _forecasts(results: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for column in results.columns:
+        if not column.startswith(FORECAST_PREFIX):
+            continue
+        model, dimension = column[len(FORECAST_PREFIX) :].split(".", 1)
+        values = results[column].to_numpy(dtype=np.float64)
+        row: dict[str, object] = {"model": model, "dimension": dimension}
+        row["mean"] = float(values.mean())
+        for q in QUANTILES:
+            row[f"q{round(q * 100):02d}"] = float(np.quantile(values, q))
+        rows.append(row)
+    return pd.DataFrame(
+        rows, columns=["model", "dimension", "mean", *(f"q{round(q * 100):02d}" for q in QUANTILES)]
+    )
 
 
 def _timeline(results: pd.DataFrame) -> pd.DataFrame:
@@ -299,4 +320,5 @@ def summarise(scenario: Scenario | None, results: pd.DataFrame) -> SweepSummary:
         strategies=pd.DataFrame(
             strategy_rows, columns=["party", "strategy", "share", "p_agreement"]
         ),
+        forecasts=_forecasts(results),
     )

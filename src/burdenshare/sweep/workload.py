@@ -20,6 +20,11 @@ Speed comes from not rebuilding scenarios. Drawn fields are split in two:
   dates, …): rows are grouped by their values, and each distinct combination builds its
   scenario, domain and ratifiers once (cached across chunks).
 
+Drawn ``actors.*`` fields (positions, saliences, capabilities) feed only the forecasting models:
+each draw also gets ``forecast.<model>.<dimension>`` from every model of ``[actors].models`` on
+its drawn actor table, one model run per distinct combination (a BDM or SMP run costs
+milliseconds, so sweep actors over thousands of draws, not millions).
+
 A chunk's rows are then run in lock-step by :func:`~burdenshare.bargaining.batch.negotiate_batch`,
 with row seeds keyed by draw index. Nothing depends on the chunking, so the stored table is the
 same for every executor and worker count.
@@ -55,6 +60,8 @@ __all__ = ["DEAL_PREFIX", "UTILITY_PREFIX", "BargainingWorkload", "row_fields"]
 #: Result columns: agreed value of each issue, and each party's utility of the deal.
 DEAL_PREFIX = "deal."
 UTILITY_PREFIX = "u."
+#: Forecast columns (when actor fields are drawn): ``forecast.<model>.<dimension>``.
+FORECAST_PREFIX = "forecast."
 #: Rows per negotiate_batch call: bounds the [rows, outcomes] masks and utilities.
 _BATCH = 4096
 _CACHE = 64
@@ -238,7 +245,14 @@ class BargainingWorkload:
             )
         self.spec = self.scenario.uncertainty
         self.rows = row_fields(self.scenario, list(self.spec.params))
-        self.structural = [p for p in self.spec.params if p not in self.rows]
+        # actors.* fields feed only the forecasting models: they never rebuild the bargaining
+        self.actor_fields = [p for p in self.spec.params if p.startswith("actors.")]
+        self.structural = [
+            p for p in self.spec.params if p not in self.rows and p not in self.actor_fields
+        ]
+        self._forecasts: OrderedDict = OrderedDict()
+        # apply_draw validates each variant; without [uncertainty] it skips the draw checks
+        self.plain = self.scenario.model_copy(update={"uncertainty": None})
 
     def __getstate__(self) -> dict[str, Any]:
         return {"scenario": self.scenario, "seed": self.seed, "ratification": self.ratification}
@@ -257,7 +271,7 @@ class BargainingWorkload:
             self._cache.move_to_end(key)
             return self._cache[key]
         if key:
-            variant = apply_draw(self.scenario, dict(zip(self.structural, key, strict=True)))
+            variant = apply_draw(self.plain, dict(zip(self.structural, key, strict=True)))
             issues_changed = any(p.startswith("issues.") for p in self.structural)
             space = None if issues_changed else self._base().domain.space
             template = _template(variant, space)
@@ -289,7 +303,52 @@ class BargainingWorkload:
                 parts.append(frame)
         results = pd.concat(parts).sort_index() if parts else pd.DataFrame(columns=outcome)
         results.index = params.index
-        return pd.concat([params, results[outcome]], axis=1)
+        columns = [params, results[outcome]]
+        if self.actor_fields:
+            columns.append(self._forecast_columns(params))
+        return pd.concat(columns, axis=1)
+
+    def forecast_columns(self) -> list[str]:
+        """``forecast.<model>.<dimension>`` columns, present when actor fields are drawn."""
+        actors = self.scenario.actors
+        if not self.actor_fields or actors is None:
+            return []
+        return [
+            f"{FORECAST_PREFIX}{model}.{dim}"
+            for model in actors.models
+            for dim in actors.dimensions
+        ]
+
+    def _forecast_columns(self, params: pd.DataFrame) -> pd.DataFrame:
+        """Each draw's forecast by every model of ``[actors]``, on the drawn actor table: one
+        model run per distinct combination of drawn actor values (cached across chunks)."""
+        from burdenshare.forecast.scenario import actor_table_from_scenario, run_model
+        from burdenshare.sweep.apply import apply_draw
+
+        actors = self.scenario.actors
+        assert actors is not None
+        names = self.forecast_columns()
+        keys = list(params[self.actor_fields].itertuples(index=False, name=None))
+        out = np.empty((len(params), len(names)))
+        for i, key in enumerate(keys):
+            row = self._forecasts.get(key)
+            if row is None:
+                variant = apply_draw(self.plain, dict(zip(self.actor_fields, key, strict=True)))
+                table = actor_table_from_scenario(variant)
+                row = np.concatenate(
+                    [
+                        run_model(
+                            model, table, variant, rounds=actors.rounds, seed=self.seed,
+                            preset=actors.preset,
+                        ).forecast
+                        for model in actors.models
+                    ]
+                )  # fmt: skip
+                self._forecasts[key] = row
+                if len(self._forecasts) > 4 * _BATCH:
+                    self._forecasts.popitem(last=False)
+            out[i] = row
+        return pd.DataFrame(out, columns=names, index=params.index)
 
     def outcome_columns(self) -> list[str]:
         """Result columns after the drawn parameters, in order."""
