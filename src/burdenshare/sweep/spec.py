@@ -188,6 +188,15 @@ def uncertainty_findings(spec: UncertaintySpec, scenario: Scenario) -> Iterator[
                 found=path,
             )
             continue
+        if value is None:
+            yield Finding(
+                loc,
+                "the field is not set in the scenario, so there is no value to draw; give it a "
+                "value first (its kind and bounds come from the scenario)",
+                expected="a numeric field with a value",
+                found="(not set)",
+            )
+            continue
         if not is_numeric(value):
             kind = "a table" if isinstance(value, dict | BaseModel) else "not a number"
             yield Finding(
