@@ -576,9 +576,7 @@ def test_sma_2019_assembly_without_members_is_one_bloc_with_the_host_view() -> N
     )
     np.testing.assert_array_equal(us.win_set(), us_utility >= 0.3)
     assert us.votes(int(np.argmax(us_utility))).passed
-    np.testing.assert_array_equal(
-        two_level_win_set(us, body), body.win_set() & (us_utility >= 0.3)
-    )
+    np.testing.assert_array_equal(two_level_win_set(us, body), body.win_set() & (us_utility >= 0.3))
     free = ratifier_from_spec(
         scenario.parties["us"].ratifier.model_copy(
             update={"kind": "none", "veto_players": [], "consent_required": False}

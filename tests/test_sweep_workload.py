@@ -110,10 +110,10 @@ def test_bundled_rows_equal_the_reference_engine_on_each_drawn_scenario() -> Non
 def test_drawn_preferences_give_the_drawn_scenarios_utilities_exactly() -> None:
     sc = _with_uncertainty(
         '"preferences.rok.reservation.contribution_2020" = '
-        "{ dist = \"uniform\", low = 1_150_000_000_000, high = 1_400_000_000_000 }\n"
+        '{ dist = "uniform", low = 1_150_000_000_000, high = 1_400_000_000_000 }\n'
         '"preferences.us.weights.duration" = { dist = "uniform", low = 0.0, high = 0.5 }\n'
         '"preferences.us.ideal.contribution_2020" = '
-        "{ dist = \"uniform\", low = 2_000_000_000_000, high = 5_900_000_000_000 }\n"
+        '{ dist = "uniform", low = 2_000_000_000_000, high = 5_900_000_000_000 }\n'
         '"preferences.us.reservation_value" = { dist = "uniform", low = 0.0, high = 0.1 }\n'
     )
     workload = BargainingWorkload(sc, seed=1)
@@ -125,7 +125,9 @@ def test_drawn_preferences_give_the_drawn_scenarios_utilities_exactly() -> None:
         for b, (_, row) in enumerate(params.iterrows()):
             draw = {k: v for k, v in row.items() if k in sc.uncertainty.params}
             variant = apply_draw(sc, draw)
-            ref = domain_from_scenario(variant, grid={"contribution_2020": 1e10}, space=base.domain.space)
+            ref = domain_from_scenario(
+                variant, grid={"contribution_2020": 1e10}, space=base.domain.space
+            )
             expected = ref.utilities[ref.parties.index(side.party)]
             assert np.array_equal(u[b], expected), (side.party, b)
     _assert_rows_match(workload, params.head(12))
@@ -164,8 +166,12 @@ def test_without_ratification_more_deals() -> None:
     assert (free["n_voided"] == 0).all()
     # a ratified deal respects the drawn Assembly ceiling and the drawn presidential floor
     deals = ratified[ratified["agreement"]]
-    assert (deals["deal.contribution_2020"] <= deals["parties.rok.ratifier.limits.contribution_2020"]).all()
-    assert (deals["deal.contribution_2020"] >= deals["parties.us.ratifier.limits.contribution_2020"]).all()
+    assert (
+        deals["deal.contribution_2020"] <= deals["parties.rok.ratifier.limits.contribution_2020"]
+    ).all()
+    assert (
+        deals["deal.contribution_2020"] >= deals["parties.us.ratifier.limits.contribution_2020"]
+    ).all()
     assert (deals["deal.new_category"] == False).all()  # noqa: E712 (nullable boolean)
 
 

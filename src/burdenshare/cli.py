@@ -1098,7 +1098,10 @@ def sweep_cmd(
     if parquet is not None:
         rows = export_parquet(db, run_id, parquet)
         err_console.print(f"[green]parquet[/] {parquet} ({rows:,} rows)")
-    summary = summarise(scenario, load_results(db, run_id))
+    table = load_results(db, run_id)
+    if "agreement" not in table.columns:
+        raise BurdenshareError.single(f"sweep {run_id} has no stored rows yet", file=str(db))
+    summary = summarise(scenario, table)
     if as_json:
         typer.echo(_summary_json(summary, run_id))
     else:
@@ -1170,14 +1173,18 @@ def show_cmd(
     if scenario is None:
         err_console.print(
             f"[yellow]note:[/] scenario {escape(str(path))} is missing or changed since the run; "
-            "summarising the stored table alone (no lapse date, no costs)"
+            "summarising the stored table alone (no lapse date, no costs)",
+            soft_wrap=True,
         )
     if status != "done":
         err_console.print(f"[yellow]note:[/] sweep {run_id} is {status}; summarising stored rows")
     if parquet is not None:
         rows = export_parquet(db, run_id, parquet)
         err_console.print(f"[green]parquet[/] {parquet} ({rows:,} rows)")
-    summary = summarise(scenario, load_results(db, run_id))
+    table = load_results(db, run_id)
+    if "agreement" not in table.columns:
+        raise BurdenshareError.single(f"sweep {run_id} has no stored rows yet", file=str(db))
+    summary = summarise(scenario, table)
     if as_json:
         typer.echo(_summary_json(summary, run_id))
     else:

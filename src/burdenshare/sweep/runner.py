@@ -20,9 +20,10 @@ import json
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Generator, Mapping
+import threading
+from collections.abc import Callable, Generator, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,27 @@ def _checked(frame: pd.DataFrame, start: int, stop: int) -> pd.DataFrame:
             f"run_chunk({start}, {stop}) must return one row per draw in [start, stop)"
         )
     return frame.astype({"draw": "int64"})
+
+
+@contextmanager
+def _sigint_deferred(*, drop: bool = False) -> Iterator[None]:
+    """Hold Ctrl-C back until a database write is done: DuckDB turns a signal that lands
+    mid-query into an error (and may leave the transaction aborted), so the write finishes or
+    rolls back first, and the interrupt is raised after it (``drop``: ignored instead)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: pending.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if pending and not drop and previous is not signal.SIG_IGN:
+            if callable(previous) and previous is not signal.default_int_handler:
+                previous(signal.SIGINT, None)
+            else:
+                raise KeyboardInterrupt
 
 
 def _ignore_sigint() -> None:
@@ -167,7 +189,8 @@ def _execute(
     stored = writer.stored_chunks(run.run_id)
     todo = [(i, s, e) for i, (s, e) in enumerate(bounds) if i not in stored]
     done_draws = sum(e - s for i, (s, e) in enumerate(bounds) if i in stored)
-    writer.set_status(run.run_id, "running")
+    with _sigint_deferred():
+        writer.set_status(run.run_id, "running")
     try:
         # closing(): on Ctrl-C during a write, shut the pool down now, not at garbage collection.
         with (
@@ -175,18 +198,22 @@ def _execute(
             closing(_computed(run_chunk, todo, executor, workers, scheduler)) as computed,
         ):
             for chunk, start, stop, frame in computed:
-                writer.write_chunk(run.run_id, chunk, start, stop, _checked(frame, start, stop))
-                stored.add(chunk)
+                checked = _checked(frame, start, stop)
+                with _sigint_deferred():
+                    writer.write_chunk(run.run_id, chunk, start, stop, checked)
+                    stored.add(chunk)
                 bar.advance(stop - start)
                 if on_chunk is not None:
                     on_chunk(len(stored), len(bounds))
     except KeyboardInterrupt:
-        writer.set_status(run.run_id, "interrupted")
+        with _sigint_deferred(drop=True):  # a second Ctrl-C must not lose the status
+            writer.set_status(run.run_id, "interrupted")
         raise _interrupted(run.run_id, len(stored), len(bounds)) from None
     except BaseException:
         writer.set_status(run.run_id, "failed")
         raise
-    writer.set_status(run.run_id, "done")
+    with _sigint_deferred():
+        writer.set_status(run.run_id, "done")
 
 
 def run_sweep(

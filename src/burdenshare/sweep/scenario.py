@@ -68,7 +68,10 @@ def sweep_scenario(
         parameters={
             "workload": WORKLOAD,
             "scenario_id": scenario.meta.id,
-            "scenario_path": str(scenario.source_path) if scenario.source_path else None,
+            # absolute: `--resume` and `show` may run from another directory
+            "scenario_path": str(Path(scenario.source_path).resolve())
+            if scenario.source_path
+            else None,
             "ratification": ratification,
         },
         executor=executor,

@@ -14,6 +14,7 @@ chunk is either fully stored or absent; ``missing_chunks`` is therefore exactly 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import uuid
@@ -103,7 +104,7 @@ class SweepWriter:
     """The single writing connection of one sweep (DuckDB allows one writer per file)."""
 
     def __init__(self, db_path: str | Path) -> None:
-        self.con = duckdb.connect(str(db_path))
+        self.con = _connect(db_path, read_only=False)
         for ddl in _DDL:
             self.con.execute(ddl)
 
@@ -164,7 +165,9 @@ class SweepWriter:
             self.con.execute("COMMIT")
         except BaseException:
             # Also on KeyboardInterrupt: a half-written chunk must never become visible.
-            self.con.execute("ROLLBACK")
+            # DuckDB may already have aborted the transaction (e.g. an interrupted COMMIT)
+            with contextlib.suppress(duckdb.Error):
+                self.con.execute("ROLLBACK")
             raise
 
 
@@ -188,10 +191,38 @@ def _read_run(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[SweepRun, st
     return run, row[6]
 
 
+def _connect(db_path: str | Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """A connection, or a user error naming the file: not a DuckDB file, or locked by another
+    process (DuckDB allows one writer, and readers only when no process writes)."""
+    try:
+        return duckdb.connect(str(db_path), read_only=read_only)
+    except duckdb.IOException as exc:
+        text = str(exc)
+        if "lock" in text.lower():
+            message = (
+                "the database is in use by another process (a sweep still writing it?); "
+                "wait for it to finish or stop it"
+            )
+        else:
+            message = "not a DuckDB database"
+        raise SweepStoreError.single(
+            message, file=str(db_path), found=text.splitlines()[0]
+        ) from None
+
+
 def _read_only(db_path: str | Path) -> duckdb.DuckDBPyConnection:
     if not Path(db_path).exists():
         raise SweepStoreError.single("no sweep database", file=str(db_path))
-    return duckdb.connect(str(db_path), read_only=True)
+    con = _connect(db_path, read_only=True)
+    found = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'sweep_runs'"
+    ).fetchone()
+    if not found or found[0] == 0:
+        con.close()
+        raise SweepStoreError.single(
+            "no sweeps in this database", file=str(db_path), expected="a file `sweep` wrote"
+        )
+    return con
 
 
 def missing_chunks(db_path: str | Path, run_id: str) -> list[int]:
