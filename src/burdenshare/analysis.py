@@ -211,6 +211,6 @@ def analyze(
         ),
         bargaining=scenario_bargaining(scenario, seed=seed) if scenario.bargaining else None,
         forecast=forecast_scenario(scenario, seed=seed) if scenario.actors else None,
-        sweep=sweep_in_memory(scenario) if scenario.uncertainty else None,
+        sweep=sweep_in_memory(scenario, negotiators_alone=True) if scenario.uncertainty else None,
         started_at=started,
     )

@@ -39,31 +39,49 @@ def _amount_issue(results: AnalysisResults) -> str | None:
 
 
 def _pct(x: float | None) -> str:
-    return "–" if x is None or x != x else f"{100 * x:.1f}%"
+    """A share as a percentage; small non-zero shares keep two significant digits."""
+    if x is None or x != x:
+        return "–"
+    if 0 < x < 0.001 or 0.999 < x < 1:
+        return f"{100 * x:.2g}%" if x < 0.5 else f"{100 * x:.3f}%"
+    return f"{100 * x:.1f}%"
 
 
 def _histogram(results: AnalysisResults, sw: ScenarioSweep, issue: str) -> FigureSVG | None:
-    deals = sw.results[sw.results["agreement"].to_numpy(dtype=bool)]
-    values = deals[DEAL_PREFIX + issue].to_numpy(dtype=np.float64)
-    if values.size == 0:
+    """Agreed amounts: ratified deals, and the negotiators' deals without ratification."""
+    column = DEAL_PREFIX + issue
+    panels = [("ratified deals (both ratifiers vote)", sw.results)]
+    if sw.free_results is not None:
+        panels.insert(0, ("negotiators alone (no votes)", sw.free_results))
+    series = []
+    for label, frame in panels:
+        values = frame.loc[frame["agreement"].to_numpy(dtype=bool), column].to_numpy(np.float64)
+        series.append((label, values))
+    if all(values.size == 0 for _, values in series):
         return None
     spec = results.scenario.issues[issue]
     scale, unit = _scale(spec.unit)
-    with new_figure(8, 3.6) as fig:
-        ax = fig.add_subplot(1, 1, 1)
-        bins = min(40, max(5, np.unique(values).size))
-        ax.hist(values / scale, bins=bins, color=PALETTE[0], alpha=0.85)
-        median = float(np.median(values)) / scale
-        ax.axvline(median, color=PALETTE[1], linestyle="--", label=f"median {median:,.1f}")
+    everything = np.concatenate([values for _, values in series]) / scale
+    edges = np.histogram_bin_edges(everything, bins=40)
+    with new_figure(8, 2.4 * len(series) + 0.8) as fig:
+        for k, (label, values) in enumerate(series):
+            ax = fig.add_subplot(len(series), 1, k + 1)
+            ax.hist(values / scale, bins=edges, color=PALETTE[k], alpha=0.85)
+            if values.size:
+                median = float(np.median(values)) / scale
+                ax.axvline(median, color="black", linestyle="--", linewidth=1)
+                label += f": {values.size:,} deals, median {median:,.1f}"
+            else:
+                label += ": no deal"
+            ax.set_title(label, fontsize=10)
+            ax.set_ylabel("draws")
         ax.set_xlabel(f"{spec.description or issue} ({unit})")
-        ax.set_ylabel("draws with a ratified deal")
-        ax.set_title(f"Agreed {issue} over {values.size:,} ratified deals")
-        ax.legend(loc="upper right", fontsize=8)
         return to_svg(
             fig,
             figure_id="sweep-amount",
-            caption=f"Distribution of the agreed {issue} over the draws that ended in a ratified "
-            f"deal ({values.size:,} of {len(sw.results):,}).",
+            caption=f"Agreed {issue} over the draws that end in a deal: played by the "
+            "negotiators alone (top), and with both ratifiers voting on every tentative deal "
+            "(bottom). The dashed line marks the median.",
             source=f"burdenshare sweep of scenario {results.scenario.meta.id}, seed {sw.seed}",
         )
 
@@ -169,6 +187,26 @@ def sweep_section(results: AnalysisResults) -> Section | None:
         f"by a ratifier; of the draws whose negotiators struck a tentative deal, "
         f"{_pct(s.p_ratified_given_deal)} ended ratified.</p>"
     )
+    free = sw.free_summary
+    if free is not None:
+        parts.append(
+            f"<p>Played by the negotiators alone (no ratifier votes), the same draws end in a "
+            f"deal in <b>{_pct(free.p_agreement)}</b>"
+        )
+        if s.lapse is not None and free.p_agreement_by_lapse is not None:
+            parts.append(f" ({_pct(free.p_agreement_by_lapse)} before the lapse)")
+        if issue is not None:
+            row = free.terms[free.terms["issue"] == issue]
+            if len(row) and row["n_deals"].iloc[0] > 0:
+                scale, unit = _scale(sc.issues[issue].unit)
+                parts.append(
+                    f", with the agreed {html.escape(issue)} at a median of "
+                    f"{row['q50'].iloc[0] / scale:,.1f} {unit}"
+                )
+        parts.append(
+            f": the two-level game takes the chance of a deal from {_pct(free.p_agreement)} "
+            f"to {_pct(s.p_agreement)}.</p>"
+        )
     if issue is not None:
         row = s.terms[s.terms["issue"] == issue]
         scale, unit = _scale(sc.issues[issue].unit)

@@ -887,7 +887,7 @@ class BargainingSpec(Strict):
         description="Concession exponent e per party for sweeps: replaces the exponent of the "
         "party's time-dependent strategy (boulware, linear, conceder, hardliner, walk-out, "
         "time-dependent), so it can be given a distribution in `[uncertainty.params]`.",
-        examples=[{"us": 0.2, "rok": 1.0}],
+        examples=[{"us": 4.0, "rok": 1.0}],
     )
     terms: dict[Literal["first_year_total", "duration"], Id] = Field(
         default_factory=dict,

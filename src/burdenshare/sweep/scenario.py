@@ -137,30 +137,65 @@ def resume_scenario(
 
 @dataclass(frozen=True)
 class ScenarioSweep:
-    """A sweep run in memory for ``analyze``: the per-draw table and its summaries."""
+    """A sweep run in memory for ``analyze``: the per-draw table and its summaries, and the same
+    draws played by the negotiators alone (no ratifier votes) to show what ratification does."""
 
     seed: int
     results: pd.DataFrame
     summary: SweepSummary
+    #: the same draws without ratification (None when not computed)
+    free_results: pd.DataFrame | None = None
+    free_summary: SweepSummary | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """``sweep_draws`` (one row per draw) and the ``sweep_*`` summaries."""
-        draws = self.results.copy()
-        for column in draws.columns:
-            if isinstance(draws[column].dtype, pd.CategoricalDtype):
-                draws[column] = draws[column].astype(str).where(draws[column].notna(), None)
-        return {"sweep_draws": draws, **self.summary.tables()}
+        """``sweep_draws`` (one row per draw), the ``sweep_*`` summaries, and the negotiators-
+        alone summaries as ``sweep_free_*``."""
+        out = {"sweep_draws": _plain_columns(self.results), **self.summary.tables()}
+        if self.free_summary is not None:
+            out.update(
+                {
+                    name.replace("sweep_", "sweep_free_", 1): frame
+                    for name, frame in self.free_summary.tables().items()
+                }
+            )
+        return out
+
+
+def _plain_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for column in out.columns:
+        if isinstance(out[column].dtype, pd.CategoricalDtype):
+            out[column] = out[column].astype(str).where(out[column].notna(), None)
+    return out
 
 
 def sweep_in_memory(
-    scenario: Scenario, *, draws: int | None = None, seed: int | None = None
+    scenario: Scenario,
+    *,
+    draws: int | None = None,
+    seed: int | None = None,
+    negotiators_alone: bool = False,
 ) -> ScenarioSweep:
     """The scenario's sweep without a store (the same rows ``burdenshare sweep`` stores for the
-    same seed and draws), chunk by chunk, and its summary."""
-    workload = BargainingWorkload(scenario, seed=_seed(scenario, seed))
-    n = draws if draws is not None else workload.spec.draws
-    results = pd.concat(
-        [workload(start, stop) for start, stop in chunk_bounds(n, DEFAULT_CHUNK)],
-        ignore_index=True,
+    same seed and draws), chunk by chunk, and its summary; with ``negotiators_alone`` also the
+    same draws without ratification."""
+
+    def run(ratification: bool) -> pd.DataFrame:
+        workload = BargainingWorkload(
+            scenario, seed=_seed(scenario, seed), ratification=ratification
+        )
+        n = draws if draws is not None else workload.spec.draws
+        return pd.concat(
+            [workload(start, stop) for start, stop in chunk_bounds(n, DEFAULT_CHUNK)],
+            ignore_index=True,
+        )
+
+    results = run(True)
+    free = run(False) if negotiators_alone else None
+    return ScenarioSweep(
+        _seed(scenario, seed),
+        results,
+        summarise(scenario, results),
+        free,
+        None if free is None else summarise(scenario, free),
     )
-    return ScenarioSweep(workload.seed, results, summarise(scenario, results))

@@ -105,6 +105,9 @@ class SweepWriter:
 
     def __init__(self, db_path: str | Path) -> None:
         self.con = _connect(db_path, read_only=False)
+        # DuckDB caches written tables up to 80% of RAM by default; a sweep only appends, so a
+        # small cap keeps the writer's memory bounded by the chunk size, not the draw count
+        self.con.execute("SET memory_limit = '256MB'")
         for ddl in _DDL:
             self.con.execute(ddl)
 
