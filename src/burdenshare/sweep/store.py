@@ -107,7 +107,7 @@ class SweepWriter:
         self.con = _connect(db_path, read_only=False)
         # DuckDB caches written tables up to 80% of RAM by default; a sweep only appends, so a
         # small cap keeps the writer's memory bounded by the chunk size, not the draw count
-        self.con.execute("SET memory_limit = '256MB'")
+        self.con.execute("SET memory_limit = '64MB'")
         for ddl in _DDL:
             self.con.execute(ddl)
 
