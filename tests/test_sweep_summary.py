@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,7 @@ from burdenshare.bargaining.strategies.base import Reason
 from burdenshare.scenario import load_scenario
 from burdenshare.sweep.summary import summarise
 from burdenshare.sweep.workload import BargainingWorkload
+from sweep_worker import sma_with_low_us_no_deal_value
 
 US_VALUE = "preferences.us.reservation_value"  # drawn in sma-2019's [uncertainty]
 US_FLOOR = "parties.us.ratifier.limits.contribution_2020"  # drawn in sma-2019's [uncertainty]
@@ -57,6 +59,10 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
             "deal.new_category": pd.array([False if a else pd.NA for a in agreed], dtype="boolean"),
             "u.us": [0.4 if a else np.nan for a in agreed],
             "u.rok": [0.5 if a else np.nan for a in agreed],
+            # the workload's per-deal costs: here made up (the summary only aggregates them)
+            "cost.nominal": [r["amount"] * r["years"] for r in rows],
+            "cost.real": [0.99 * r["amount"] * r["years"] for r in rows],
+            "cost.usd": [r["amount"] * r["years"] / 1170 for r in rows],
         }
     )
 
@@ -167,7 +173,7 @@ def test_strategy_mixes(sma, table: pd.DataFrame) -> None:
     assert mixes.loc["conceder", "p_agreement"] == pytest.approx(2 / 4)  # draws 4 and 7
 
 
-def _life_cost(sma, amount_bn: int, years: int) -> tuple[float, float, float]:
+def _life_cost(sma, amount_bn: Decimal | int, years: int) -> tuple[float, float, float]:
     """Nominal, real (at the ledger's base year) and USD cost of [agreement] with these terms."""
     spec = sma.agreement.model_copy(
         update={"first_year_total": Decimal(amount_bn) * BN, "duration": years}
@@ -180,34 +186,59 @@ def _life_cost(sma, amount_bn: int, years: int) -> tuple[float, float, float]:
     )
 
 
-def test_cost_of_one_deal_is_its_ledger(sma, table: pd.DataFrame) -> None:
-    one = table.iloc[[0, 1]].reset_index(drop=True)  # a deal of 1,100 bn for 2 years, no deal
-    cost = summarise(sma, one).cost.set_index("measure")
-    nominal, real, usd = _life_cost(sma, 1100, 2)
-    assert nominal == pytest.approx(2 * 1100 * BN)  # [agreement] does not escalate
-    for measure, value in [("nominal", nominal), ("real", real), ("usd", usd)]:
-        row = cost.loc[measure]
-        assert row["mean"] == pytest.approx(value, rel=1e-12)
-        assert row["q05"] == pytest.approx(value, rel=1e-12)
-        assert row["q95"] == pytest.approx(value, rel=1e-12)
-    assert cost["currency"].to_dict() == {"nominal": "KRW", "real": "KRW", "usd": "USD"}
-
-
-def test_cost_over_several_deals(sma, table: pd.DataFrame) -> None:
+def test_cost_summary_aggregates_the_deals_costs(sma, table: pd.DataFrame) -> None:
     cost = summarise(sma, table).cost.set_index("measure")
+    assert cost["currency"].to_dict() == {"nominal": "KRW", "real": "KRW", "usd": "USD"}
     terms = [(1100, 2), (1150, 1), (1100, 2), (1200, 3)]  # draws 0, 2, 4, 7
-    per_deal = np.array([_life_cost(sma, amount, years) for amount, years in terms])
-    for k, measure in enumerate(["nominal", "real", "usd"]):
-        values = per_deal[:, k]
+    nominal = np.array([amount * BN * years for amount, years in terms], dtype=float)
+    for measure, values in [("nominal", nominal), ("real", 0.99 * nominal),
+                            ("usd", nominal / 1170)]:  # fmt: skip
         assert cost.loc[measure, "mean"] == pytest.approx(values.mean(), rel=1e-12)
         for q in (0.05, 0.25, 0.5, 0.75, 0.95):
             column = f"q{round(q * 100):02d}"
             assert cost.loc[measure, column] == pytest.approx(np.quantile(values, q), rel=1e-12)
 
 
+def test_workload_costs_each_deal_through_the_ledger(sma) -> None:
+    # negotiators alone: plenty of deals of many amounts and terms
+    results = BargainingWorkload(sma, seed=0, ratification=False)(0, 300)
+    deals = results[results["agreement"]]
+    assert len(deals) > 50 and deals["deal.duration"].nunique() > 2
+    for _, row in deals.head(25).iterrows():
+        amount_bn = Decimal(repr(row["deal.contribution_2020"])) / BN
+        nominal, real, usd = _life_cost(sma, amount_bn, int(row["deal.duration"]))
+        assert (row["cost.nominal"], row["cost.real"], row["cost.usd"]) == (nominal, real, usd)
+    assert results.loc[~results["agreement"], ["cost.nominal", "cost.usd"]].isna().all().all()
+
+
+def test_drawn_cpi_changes_the_real_cost(sma) -> None:
+    """A drawn CPI path (a structural field) reaches each deal's real cost."""
+    from burdenshare.scenario import load_scenario_text
+
+    text = (Path(__file__).resolve().parents[1] / "scenarios" / "sma-2019.toml").read_text()
+    text = text.replace(
+        "[uncertainty.params]\n",
+        "[uncertainty.params]\n"
+        '"indices.rok_cpi.values.2021" = { dist = "choice", values = [0.5, 10.0] }\n',
+    )
+    text += '\n[indices.rok_cpi]\nvalues = { 2021 = 2.5 }\nsource = ["mnd-defense-budget"]\n'
+    drawn = load_scenario_text(text, "cpi.toml")
+    results = BargainingWorkload(drawn, seed=0, ratification=False)(0, 400)
+    long = results[results["agreement"] & (results["deal.duration"] >= 3)]
+    by_cpi = long.groupby("indices.rok_cpi.values.2021")
+    ratio = (
+        (long["cost.real"] / long["cost.nominal"])
+        .groupby(long["indices.rok_cpi.values.2021"])
+        .mean()
+    )
+    assert set(by_cpi.groups) == {0.5, 10.0}
+    assert ratio[10.0] < ratio[0.5]  # more inflation: the same won are worth less in 2019 prices
+
+
 def test_without_the_scenario(sma, table: pd.DataFrame) -> None:
     alone, full = summarise(None, table), summarise(sma, table)
-    assert alone.lapse is None and alone.p_agreement_by_lapse is None and alone.cost is None
+    assert alone.lapse is None and alone.p_agreement_by_lapse is None
+    assert alone.cost is not None and set(alone.cost["currency"]) == {"", "USD"}  # no scenario
     assert (alone.p_agreement, alone.p_rejected_once, alone.p_ratified_given_deal) == (
         full.p_agreement,
         full.p_rejected_once,
@@ -244,7 +275,8 @@ def test_no_deal_at_all(sma, table: pd.DataFrame) -> None:
     assert summarise(sma, none[none["n_voided"] == 0]).p_ratified_given_deal is None
 
 
-def test_real_workload_deals_lie_between_the_drawn_ratifier_limits(sma) -> None:
+def test_real_workload_deals_lie_between_the_drawn_ratifier_limits() -> None:
+    sma = sma_with_low_us_no_deal_value()
     results = BargainingWorkload(sma, seed=0)(0, 5000)
     deals = results[results["agreement"]]
     assert len(deals) > 0  # the check below must not be vacuous

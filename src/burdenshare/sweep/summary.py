@@ -5,9 +5,11 @@
 * **Ratification**: among draws whose negotiators struck at least one tentative deal, the share
   ratified in the end, and the share of draws with at least one deal voted down.
 * **Terms**: quantiles, mean and histogram of each numeric issue over the draws with a deal.
-* **Cost**: each deal costed over the agreement's life through the ledger — ``[bargaining].terms``
-  says which issue sets ``first_year_total`` and ``duration`` of ``[agreement]`` — nominal, real
-  (at the ledger's base year) and in USD; summarised as the mean over deals.
+* **Cost**: each deal costed over the agreement's life through the ledger, per draw by the
+  workload (``cost.*`` columns, on the draw's own scenario, so drawn CPI or escalation indices
+  count) — ``[bargaining].terms`` says which issue sets ``first_year_total`` and ``duration`` of
+  ``[agreement]`` — nominal, real (at the ledger's base year) and in USD; summarised as the mean
+  and quantiles over deals.
 * **Sensitivity**: Spearman rank correlation of every drawn number with the deal indicator and
   the deal amount, and a tornado: P(deal) in the lowest and highest fifth of each input
   (Saltelli et al., *Global Sensitivity Analysis: The Primer*, 2008, ch. 1: scatter- and
@@ -20,14 +22,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from burdenshare.sweep.draws import STRATEGY_PREFIX
-from burdenshare.sweep.workload import DEAL_PREFIX, FORECAST_PREFIX
+from burdenshare.sweep.workload import COST_COLUMNS, DEAL_PREFIX, FORECAST_PREFIX
 
 if TYPE_CHECKING:
     from burdenshare.scenario.schema import Scenario
@@ -152,50 +153,21 @@ def _timeline(results: pd.DataFrame) -> pd.DataFrame:
     return frame[["step", "date", "p_agreement"]]
 
 
-def _cost(scenario: Scenario, results: pd.DataFrame) -> pd.DataFrame | None:
-    """Each deal costed through the ledger; one ledger per distinct (amount, duration)."""
-    from burdenshare.agreement import ledger
-    from burdenshare.analysis import effective_indices
-
-    spec = scenario.bargaining
-    terms = dict(spec.terms) if spec is not None else {}
-    if not terms:
+def _cost(scenario: Scenario | None, results: pd.DataFrame) -> pd.DataFrame | None:
+    """Mean and quantiles of the per-deal costs (the workload's ``cost.*`` columns)."""
+    if not all(c in results.columns for c in COST_COLUMNS):
         return None
     deals = results[results["agreement"].to_numpy(dtype=bool)]
     if deals.empty:
         return None
-    base = scenario.agreement
-    columns = {field: DEAL_PREFIX + iid for field, iid in terms.items()}
-    keys = deals[list(columns.values())].drop_duplicates()
-    indices = effective_indices(scenario)
-    costs = []
-    for key in keys.itertuples(index=False, name=None):
-        update: dict[str, object] = {}
-        for field, value in zip(columns, key, strict=True):
-            update[field] = round(value) if field == "duration" else Decimal(repr(value))
-        sheet = ledger(
-            base.model_copy(update=update),
-            indices=indices,
-            cpi=indices["rok_cpi"],
-            base_year=scenario.ledger.base_year,
-            currencies=("USD",),
-        )
-        costs.append(
-            (
-                *key,
-                float(sheet["nominal"].sum()),
-                float(sheet["real"].sum()),
-                float(sheet["nominal_usd"].sum()),
-            )
-        )
-    table = pd.DataFrame(costs, columns=[*columns.values(), "nominal", "real", "usd"])
-    per_deal = deals[list(columns.values())].merge(table, how="left", on=list(columns.values()))
+    currency = scenario.agreement.currency if scenario is not None else ""
     rows = []
-    for measure in ("nominal", "real", "usd"):
-        values = per_deal[measure].to_numpy(dtype=np.float64)
+    for column in COST_COLUMNS:
+        measure = column.removeprefix("cost.")
+        values = deals[column].to_numpy(dtype=np.float64)
         row: dict[str, object] = {
             "measure": measure,
-            "currency": "USD" if measure == "usd" else base.currency,
+            "currency": "USD" if measure == "usd" else currency,
             "mean": float(values.mean()),
         }
         for q in QUANTILES:
@@ -315,7 +287,7 @@ def summarise(scenario: Scenario | None, results: pd.DataFrame) -> SweepSummary:
         p_ratified_given_deal=float(deal.sum() / tentative.sum()) if tentative.any() else None,
         terms=_terms(results),
         timeline=_timeline(results),
-        cost=_cost(scenario, results) if scenario is not None else None,
+        cost=_cost(scenario, results),
         sensitivity=_sensitivity(results, inputs),
         strategies=pd.DataFrame(
             strategy_rows, columns=["party", "strategy", "share", "p_agreement"]

@@ -37,6 +37,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -60,6 +61,9 @@ __all__ = ["DEAL_PREFIX", "UTILITY_PREFIX", "BargainingWorkload", "row_fields"]
 #: Result columns: agreed value of each issue, and each party's utility of the deal.
 DEAL_PREFIX = "deal."
 UTILITY_PREFIX = "u."
+#: Each deal's cost over the agreement's life (with ``[bargaining].terms``): agreement currency
+#: nominal, real at the ledger's base year, and USD.
+COST_COLUMNS = ("cost.nominal", "cost.real", "cost.usd")
 #: Forecast columns (when actor fields are drawn): ``forecast.<model>.<dimension>``.
 FORECAST_PREFIX = "forecast."
 #: Rows per negotiate_batch call: bounds the [rows, outcomes] masks and utilities.
@@ -143,6 +147,9 @@ class _Template:
     n_steps: int
     dates: list | None
     sides: tuple[_Side, _Side]  # opener (sending), responder (host)
+    scenario: Scenario  # the group's scenario (drawn structural fields set)
+    #: (amount, duration) → (nominal, real, usd) cost over the agreement's life
+    costs: dict = field(default_factory=dict)
 
 
 def _template(scenario: Scenario, space: OutcomeSpace | None) -> _Template:
@@ -210,7 +217,7 @@ def _template(scenario: Scenario, space: OutcomeSpace | None) -> _Template:
                 exponent=None if spec is None else spec.exponents.get(party),
             )
         )
-    return _Template(domain, n_steps, dates, (sides[0], sides[1]))
+    return _Template(domain, n_steps, dates, (sides[0], sides[1]), scenario)
 
 
 def _numeric_issue(domain: Domain, iid: str, ideal: object) -> bool:
@@ -364,7 +371,12 @@ class BargainingWorkload:
             "n_voided",
             *(DEAL_PREFIX + i for i in issues),
             *(UTILITY_PREFIX + p for p in parties),
+            *(COST_COLUMNS if self._costed() else ()),
         ]
+
+    def _costed(self) -> bool:
+        spec = self.scenario.bargaining
+        return spec is not None and bool(spec.terms)
 
     def _run(self, t: _Template, params: pd.DataFrame) -> pd.DataFrame:
         m = len(params)
@@ -394,7 +406,50 @@ class BargainingWorkload:
             size=m,
             row_ids=draws,
         )
-        return self._frame(t, result)
+        frame = self._frame(t, result)
+        if self._costed():
+            frame = frame.join(self._costs(t, frame))
+        return frame
+
+    def _costs(self, t: _Template, frame: pd.DataFrame) -> pd.DataFrame:
+        """Each deal's cost over the agreement's life through the ledger, on the group's
+        scenario (so drawn CPI or escalation indices count): ``[bargaining].terms`` says which
+        issues set ``first_year_total`` and ``duration`` of ``[agreement]``."""
+        from burdenshare.agreement import ledger
+        from burdenshare.analysis import effective_indices
+
+        sc = t.scenario
+        terms = dict(sc.bargaining.terms)  # type: ignore[union-attr]
+        fields = list(terms)
+        out = np.full((len(frame), 3), np.nan)
+        deals = np.flatnonzero(frame["agreement"].to_numpy(dtype=bool))
+        if deals.size:
+            keys = frame.iloc[deals][[DEAL_PREFIX + terms[f] for f in fields]]
+            indices = None
+            for i, key in zip(deals, keys.itertuples(index=False, name=None), strict=True):
+                cost = t.costs.get(key)
+                if cost is None:
+                    if indices is None:
+                        indices = effective_indices(sc)
+                    update = {
+                        f: round(v) if f == "duration" else Decimal(repr(v))
+                        for f, v in zip(fields, key, strict=True)
+                    }
+                    sheet = ledger(
+                        sc.agreement.model_copy(update=update),
+                        indices=indices,
+                        cpi=indices["rok_cpi"],
+                        base_year=sc.ledger.base_year,
+                        currencies=("USD",),
+                    )
+                    cost = (
+                        float(sheet["nominal"].sum()),
+                        float(sheet["real"].sum()),
+                        float(sheet["nominal_usd"].sum()),
+                    )
+                    t.costs[key] = cost
+                out[i] = cost
+        return pd.DataFrame(out, columns=list(COST_COLUMNS), index=frame.index)
 
     def _column(self, params: pd.DataFrame, side: _Side, kind: str, default: float) -> np.ndarray:
         for path, (k, party, _) in self.rows.items():
