@@ -71,3 +71,18 @@ def test_rejects_bad_table_names(tmp_path):
         write_run(tmp_path / "r.duckdb", _record(), {"runs": pd.DataFrame({"x": [1]})})
     with pytest.raises(ValueError):
         write_run(tmp_path / "r.duckdb", _record(), {"x; DROP TABLE runs": pd.DataFrame()})
+
+
+def test_a_table_that_gained_columns_still_appends(tmp_path) -> None:
+    """A newer version adds a column to a result kind; the old file takes the new run."""
+    db = tmp_path / "results.duckdb"
+    first = write_run(db, _record(), {"sweep_draws": pd.DataFrame({"draw": [0, 1]})})
+    grown = pd.DataFrame({"draw": [0], "cost.nominal": [1.5e12], "note": ["x"]})
+    second = write_run(db, _record(), {"sweep_draws": grown})
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute(
+        'SELECT run_id, draw, "cost.nominal", note FROM sweep_draws ORDER BY run_id = ?, draw',
+        [second],
+    ).fetchall()
+    con.close()
+    assert rows == [(first, 0, None, None), (first, 1, None, None), (second, 0, 1.5e12, "x")]

@@ -55,6 +55,16 @@ class RunRecord:
         return uuid.uuid4().hex[:12]
 
 
+def _add_new_columns(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Columns a newer version adds to a result table (a file older runs wrote) are added, empty
+    for the old rows, so appending a run never fails on a grown schema."""
+    have = {row[0] for row in con.execute(f"DESCRIBE {name}").fetchall()}
+    for column, kind, *_ in con.execute("DESCRIBE _incoming").fetchall():
+        if column not in have:
+            quoted = '"' + column.replace('"', '""') + '"'
+            con.execute(f"ALTER TABLE {name} ADD COLUMN {quoted} {kind}")
+
+
 def write_run(db_path: str | Path, record: RunRecord, results: Mapping[str, pd.DataFrame]) -> str:
     """Store ``record`` and its result tables atomically; return the run id."""
     for name in results:
@@ -71,6 +81,7 @@ def write_run(db_path: str | Path, record: RunRecord, results: Mapping[str, pd.D
                 tagged.insert(0, "run_id", run_id)
                 con.register("_incoming", tagged)
                 con.execute(f"CREATE TABLE IF NOT EXISTS {name} AS SELECT * FROM _incoming LIMIT 0")
+                _add_new_columns(con, name)
                 # BY NAME tolerates a column order that differs between versions.
                 con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _incoming")
                 con.unregister("_incoming")
