@@ -163,6 +163,18 @@ def _inputs_table(results: AnalysisResults) -> str:
     return table_html(pd.DataFrame(rows))
 
 
+def _in_units(results: AnalysisResults, terms: pd.DataFrame, stats: list[str]) -> pd.DataFrame:
+    """Terms with money issues in bn (or m USD) and a unit column."""
+    out = terms.copy()
+    units = []
+    for i, issue in enumerate(out["issue"]):
+        scale, unit = _scale(results.scenario.issues[issue].unit)
+        out.loc[out.index[i], stats] = out.loc[out.index[i], stats].astype(float) / scale
+        units.append(unit)
+    out.insert(1, "unit", units)
+    return out
+
+
 @register_section(35, "sweep")
 def sweep_section(results: AnalysisResults) -> Section | None:
     sw = results.sweep
@@ -248,17 +260,25 @@ def sweep_section(results: AnalysisResults) -> Section | None:
     candidates = (histogram, _timeline(results, sw), _tornado(results, sw))
     figures = [f for f in candidates if f is not None]
     after = "<h3>Uncertain inputs</h3>" + _inputs_table(results)
-    after += "<h3>Agreed terms over draws with a deal</h3>" + table_html(
-        s.terms, formats={c: "{:,.4g}" for c in s.terms.columns if c not in ("issue", "n_deals")}
-    )
+    stats = [c for c in s.terms.columns if c == "mean" or c.startswith("q")]
+    for label, summary in (("with both ratifiers voting", s), ("negotiators alone", free)):
+        if summary is None:
+            continue
+        after += f"<h3>Agreed terms over draws with a deal ({label})</h3>" + table_html(
+            _in_units(results, summary.terms, stats), formats=dict.fromkeys(stats, "{:,.1f}")
+        )
     if len(s.forecasts):
         after += "<h3>Forecasts over the drawn actor tables</h3>" + table_html(
             s.forecasts,
             formats={c: "{:,.4g}" for c in s.forecasts.columns if c not in ("model", "dimension")},
         )
     if s.cost is not None:
-        after += "<h3>Cost over the agreement's life, per deal</h3>" + table_html(
-            s.cost, formats={c: "{:,.4g}" for c in s.cost.columns if c.startswith(("q", "mean"))}
+        cost = s.cost.copy()
+        money = [c for c in cost.columns if c == "mean" or c.startswith("q")]
+        cost[money] = cost[money] / 1e9
+        cost["currency"] = "bn " + cost["currency"].astype(str)
+        after += "<h3>Cost over the agreement's life, per ratified deal</h3>" + table_html(
+            cost, formats=dict.fromkeys(money, "{:,.2f}")
         )
     after += "<h3>Sensitivity</h3>" + table_html(
         s.sensitivity,
