@@ -50,3 +50,33 @@ def test_report_has_every_section_and_labelled_plots(sma_report_dir):
     # The 2019 demand and the signed amounts appear in the tables.
     assert "1,038.9" in page
     assert registered_sections()  # the registry is populated
+
+
+def test_report_answers_the_analysts_question(sma_report_dir):
+    """The uncertainty section states P(ratified deal before the lapse) and the 2020 amount,
+    with the numbers of the stored sweep (the same draws)."""
+    page = (sma_report_dir / "report.html").read_text(encoding="utf-8")
+    assert "<h2>Uncertainty: the chance of a ratified deal</h2>" in page
+    con = duckdb.connect(str(sma_report_dir / "results.duckdb"), read_only=True)
+    try:
+        n, deals, by_lapse, median = con.execute(
+            """SELECT count(*), count(*) FILTER (WHERE agreement),
+                      count(*) FILTER (WHERE agreement AND date <= DATE '2019-12-31'),
+                      median("deal.contribution_2020") FILTER (WHERE agreement)
+               FROM sweep_draws"""
+        ).fetchone()
+        free_deals, free_median = con.execute(
+            "SELECT n_deals, q50 FROM sweep_free_terms WHERE issue = 'contribution_2020'"
+        ).fetchone()
+    finally:
+        con.close()
+    assert n == 20_000 and 0 < deals < n  # the bundled [uncertainty] draws
+    text = re.sub(r"<[^>]+>", "", page)
+    assert "before the old agreement lapses (31 Dec 2019) in " + (
+        "0.0%" if by_lapse == 0 else f"{100 * by_lapse / n:.2g}%"
+    ) in text
+    assert f"by the last round in {100 * deals / n:.2g}%" in text
+    assert f"median {median / 1e9:,.1f} bn KRW" in text
+    assert free_deals > deals and f"median of {free_median / 1e9:,.1f} bn KRW" in text
+    for figure in ("sweep-amount", "sweep-timeline", "sweep-tornado"):
+        assert f'<figure id="fig-{figure}"' in page
