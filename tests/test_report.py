@@ -72,9 +72,11 @@ def test_report_answers_the_analysts_question(sma_report_dir):
         con.close()
     assert n == 20_000 and 0 < deals < n  # the bundled [uncertainty] draws
     text = re.sub(r"<[^>]+>", "", page)
-    assert "before the old agreement lapses (31 Dec 2019) in " + (
-        "0.0%" if by_lapse == 0 else f"{100 * by_lapse / n:.2g}%"
-    ) in text
+    assert (
+        "before the old agreement lapses (31 Dec 2019) in "
+        + ("0.0%" if by_lapse == 0 else f"{100 * by_lapse / n:.2g}%")
+        in text
+    )
     assert f"by the last round in {100 * deals / n:.2g}%" in text
     assert f"median {median / 1e9:,.1f} bn KRW" in text
     assert free_deals > deals and f"median of {free_median / 1e9:,.1f} bn KRW" in text
