@@ -944,27 +944,19 @@ def _print_sweep_summary(summary: Any, run_id: str, db: Path) -> None:
     head.add_row("P(a tentative deal voted down at least once)", pct(summary.p_rejected_once))
     head.add_row("P(ratified | tentative deal struck)", pct(summary.p_ratified_given_deal))
     console.print(head)
-    if len(summary.terms):
-        terms = Table(title="Agreed terms over draws with a deal")
-        for col in summary.terms.columns:
-            terms.add_column(col, justify="right")
-        for row in summary.terms.itertuples(index=False):
-            terms.add_row(*(f"{v:,.4g}" if isinstance(v, float) else str(v) for v in row))
-        console.print(terms)
-    if summary.cost is not None:
-        cost = Table(title="Cost over the agreement's life, per deal")
-        for col in summary.cost.columns:
-            cost.add_column(col, justify="right")
-        for row in summary.cost.itertuples(index=False):
-            cost.add_row(*(f"{v:,.4g}" if isinstance(v, float) else str(v) for v in row))
-        console.print(cost)
-    if len(summary.forecasts):
-        fc = Table(title="Forecasts over the drawn actor tables")
-        for col in summary.forecasts.columns:
-            fc.add_column(col, justify="right")
-        for row in summary.forecasts.itertuples(index=False):
-            fc.add_row(*(f"{v:,.4g}" if isinstance(v, float) else str(v) for v in row))
-        console.print(fc)
+    for title, frame in (
+        ("Agreed terms over draws with a deal", summary.terms),
+        ("Cost over the agreement's life, per deal", summary.cost),
+        ("Forecasts over the drawn actor tables", summary.forecasts),
+    ):
+        if frame is None or not len(frame):
+            continue
+        table = Table(title=title)
+        for col in frame.columns:
+            table.add_column(col, justify="right")
+        for row in frame.itertuples(index=False):
+            table.add_row(*(f"{v:,.4g}" if isinstance(v, float) else str(v) for v in row))
+        console.print(table)
     if len(summary.sensitivity):
         sens = Table(title="Sensitivity: P(deal) in the lowest / highest fifth of each input")
         for col in ("input", "p_agreement_low", "p_agreement_high", "spearman_agreement"):
@@ -978,6 +970,21 @@ def _print_sweep_summary(summary: Any, run_id: str, db: Path) -> None:
             )
         console.print(sens)
     console.print(f"[green]results[/] {db} (sweep {run_id}); `burdenshare show {run_id}`")
+
+
+def _show_sweep(scenario: Any, db: Path, run_id: str, as_json: bool) -> None:
+    """Summarise the stored rows of ``run_id`` and print them (rich tables or JSON)."""
+    from burdenshare.sweep.runner import load_results
+    from burdenshare.sweep.summary import summarise
+
+    table = load_results(db, run_id)
+    if "agreement" not in table.columns:
+        raise BurdenshareError.single(f"sweep {run_id} has no stored rows yet", file=str(db))
+    summary = summarise(scenario, table)
+    if as_json:
+        typer.echo(_summary_json(summary, run_id))
+    else:
+        _print_sweep_summary(summary, run_id, db)
 
 
 def _summary_json(summary: Any, run_id: str) -> str:
@@ -1055,10 +1062,9 @@ def sweep_cmd(
       burdenshare sweep --resume 3f2a9c1b7d4e
     """
     from burdenshare.scenario import load_scenario
-    from burdenshare.sweep.runner import SweepInterrupted, describe_sweep, load_results
+    from burdenshare.sweep.runner import SweepInterrupted, describe_sweep
     from burdenshare.sweep.scenario import resume_scenario, sweep_scenario
     from burdenshare.sweep.store import export_parquet
-    from burdenshare.sweep.summary import summarise
 
     try:
         if resume is not None:
@@ -1098,14 +1104,7 @@ def sweep_cmd(
     if parquet is not None:
         rows = export_parquet(db, run_id, parquet)
         err_console.print(f"[green]parquet[/] {parquet} ({rows:,} rows)")
-    table = load_results(db, run_id)
-    if "agreement" not in table.columns:
-        raise BurdenshareError.single(f"sweep {run_id} has no stored rows yet", file=str(db))
-    summary = summarise(scenario, table)
-    if as_json:
-        typer.echo(_summary_json(summary, run_id))
-    else:
-        _print_sweep_summary(summary, run_id, db)
+    _show_sweep(scenario, db, run_id, as_json)
 
 
 @app.command("runs")
@@ -1156,9 +1155,8 @@ def show_cmd(
     """
     from burdenshare.errors import ScenarioError
     from burdenshare.scenario import load_scenario
-    from burdenshare.sweep.runner import describe_sweep, load_results
+    from burdenshare.sweep.runner import describe_sweep
     from burdenshare.sweep.store import export_parquet
-    from burdenshare.sweep.summary import summarise
 
     run, status = describe_sweep(db, run_id)
     scenario = None
@@ -1181,11 +1179,4 @@ def show_cmd(
     if parquet is not None:
         rows = export_parquet(db, run_id, parquet)
         err_console.print(f"[green]parquet[/] {parquet} ({rows:,} rows)")
-    table = load_results(db, run_id)
-    if "agreement" not in table.columns:
-        raise BurdenshareError.single(f"sweep {run_id} has no stored rows yet", file=str(db))
-    summary = summarise(scenario, table)
-    if as_json:
-        typer.echo(_summary_json(summary, run_id))
-    else:
-        _print_sweep_summary(summary, run_id, db)
+    _show_sweep(scenario, db, run_id, as_json)

@@ -110,6 +110,15 @@ def agreement_by(
     return float(deal.mean()) if len(deal) else float("nan")
 
 
+def _stats(values: np.ndarray) -> dict[str, float]:
+    """Mean and :data:`QUANTILES` (``q05`` … ``q95``); NaN for no values."""
+    empty = values.size == 0
+    out = {"mean": np.nan if empty else float(values.mean())}
+    for q in QUANTILES:
+        out[f"q{round(q * 100):02d}"] = np.nan if empty else float(np.quantile(values, q))
+    return out
+
+
 def _terms(results: pd.DataFrame) -> pd.DataFrame:
     deals = results[results["agreement"].to_numpy(dtype=bool)]
     rows = []
@@ -117,11 +126,7 @@ def _terms(results: pd.DataFrame) -> pd.DataFrame:
         if not column.startswith(DEAL_PREFIX) or not pd.api.types.is_float_dtype(results[column]):
             continue
         values = deals[column].to_numpy(dtype=np.float64)
-        row: dict[str, object] = {"issue": column[len(DEAL_PREFIX) :], "n_deals": len(values)}
-        row["mean"] = float(values.mean()) if len(values) else np.nan
-        for q in QUANTILES:
-            row[f"q{round(q * 100):02d}"] = float(np.quantile(values, q)) if len(values) else np.nan
-        rows.append(row)
+        rows.append({"issue": column[len(DEAL_PREFIX) :], "n_deals": len(values), **_stats(values)})
     return pd.DataFrame(rows)
 
 
@@ -132,14 +137,8 @@ def _forecasts(results: pd.DataFrame) -> pd.DataFrame:
             continue
         model, dimension = column[len(FORECAST_PREFIX) :].split(".", 1)
         values = results[column].to_numpy(dtype=np.float64)
-        row: dict[str, object] = {"model": model, "dimension": dimension}
-        row["mean"] = float(values.mean())
-        for q in QUANTILES:
-            row[f"q{round(q * 100):02d}"] = float(np.quantile(values, q))
-        rows.append(row)
-    return pd.DataFrame(
-        rows, columns=["model", "dimension", "mean", *(f"q{round(q * 100):02d}" for q in QUANTILES)]
-    )
+        rows.append({"model": model, "dimension": dimension, **_stats(values)})
+    return pd.DataFrame(rows, columns=["model", "dimension", *_stats(np.empty(0))])
 
 
 def _timeline(results: pd.DataFrame) -> pd.DataFrame:
@@ -165,14 +164,8 @@ def _cost(scenario: Scenario | None, results: pd.DataFrame) -> pd.DataFrame | No
     for column in COST_COLUMNS:
         measure = column.removeprefix("cost.")
         values = deals[column].to_numpy(dtype=np.float64)
-        row: dict[str, object] = {
-            "measure": measure,
-            "currency": "USD" if measure == "usd" else currency,
-            "mean": float(values.mean()),
-        }
-        for q in QUANTILES:
-            row[f"q{round(q * 100):02d}"] = float(np.quantile(values, q))
-        rows.append(row)
+        currency_of = "USD" if measure == "usd" else currency
+        rows.append({"measure": measure, "currency": currency_of, **_stats(values)})
     return pd.DataFrame(rows)
 
 

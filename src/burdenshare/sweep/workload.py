@@ -451,9 +451,12 @@ class BargainingWorkload:
                 out[i] = cost
         return pd.DataFrame(out, columns=list(COST_COLUMNS), index=frame.index)
 
-    def _column(self, params: pd.DataFrame, side: _Side, kind: str, default: float) -> np.ndarray:
-        for path, (k, party, _) in self.rows.items():
-            if k == kind and party == side.party:
+    def _column(
+        self, params: pd.DataFrame, side: _Side, kind: str, default: float, issue: str = ""
+    ) -> np.ndarray:
+        """The side's drawn row field ``kind`` (of ``issue``), or ``default`` in every row."""
+        for path, (k, party, iid) in self.rows.items():
+            if k == kind and party == side.party and iid == issue:
                 return params[path].to_numpy(dtype=np.float64)
         return np.full(len(params), default)
 
@@ -545,19 +548,11 @@ class BargainingWorkload:
             if not _numeric_issue(t.domain, iid, side.ideal.get(iid)):
                 continue
             k = space.names.index(iid)
-            lim = self._issue_column(params, side, limit_kind, iid, float(worst))[:, None]
-            best = self._issue_column(params, side, "ideal", iid, float(side.ideal[iid]))[:, None]
+            lim = self._column(params, side, limit_kind, float(worst), iid)[:, None]
+            best = self._column(params, side, "ideal", float(side.ideal[iid]), iid)[:, None]
             column = space.values[:, k].astype(np.float64)[None, :]
             ok &= np.where(best <= lim, column <= lim, column >= lim)
         return ok
-
-    def _issue_column(
-        self, params: pd.DataFrame, side: _Side, kind: str, issue: str, default: float
-    ) -> np.ndarray:
-        for path, (k, party, iid) in self.rows.items():
-            if k == kind and party == side.party and iid == issue:
-                return params[path].to_numpy(dtype=np.float64)
-        return np.full(len(params), default)
 
     def _strategies(self, side: _Side, params: pd.DataFrame, m: int) -> StrategyBatch:
         column = STRATEGY_PREFIX + side.party
