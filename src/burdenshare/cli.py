@@ -55,6 +55,26 @@ def user_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def print_warnings(problems: list[Any]) -> None:
+    """One ``warning:`` line per plausibility problem, on stderr (the run goes on)."""
+    for problem in problems:
+        err_console.print(
+            f"[bold yellow]warning:[/] {escape(str(problem))}",
+            markup=True,
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+def load_checked(source: str | Path) -> Any:
+    """Load a scenario (file or bundled name) and print its plausibility warnings."""
+    from burdenshare.scenario.plausibility import scenario_warnings
+
+    scenario = load_checked(source)
+    print_warnings(scenario_warnings(scenario))
+    return scenario
+
+
 def _version(value: bool) -> None:
     if value:
         console.print(f"burdenshare {__version__}")
@@ -237,11 +257,10 @@ def ledger_cmd(
     from burdenshare.analysis import scenario_ledgers
     from burdenshare.errors import DataError, Problem, ScenarioError
     from burdenshare.money import format_amount
-    from burdenshare.scenario import load_scenario
 
     if as_csv and as_json:
         raise DataError([Problem("choose one output format", expected="--csv or --json")])
-    scenario = load_scenario(source)
+    scenario = load_checked(source)
     # Command-line options win over the scenario's [ledger] defaults.
     if base_year is None:
         base_year = scenario.ledger.base_year
@@ -350,7 +369,8 @@ def validate(
     """Check scenario files and report every problem, one line each.
 
     Prints "ok: FILE" for each valid file.
-    Problems go to stderr as "FILE:LINE: field.path: message (expected X, found Y)".
+    Problems go to stderr as "FILE:LINE: field.path: message (expected X, found Y)";
+    plausibility problems as "warning: FILE:LINE: ..." lines, which do not fail the file.
     Exit status: 2 if any file is bad, else 0. Field reference: docs/scenario.md.
 
     Examples:
@@ -361,16 +381,22 @@ def validate(
     """
     from burdenshare.analysis import schedule_problems
     from burdenshare.scenario import load_scenario
+    from burdenshare.scenario.plausibility import scenario_warnings
 
     bad = False
     for name in files:
+        warnings: list[Any] = []
         try:
+            scenario = load_scenario(name)
             # Computing the schedules also catches index years the data lack.
-            problems = schedule_problems(load_scenario(name))
+            problems = schedule_problems(scenario)
+            warnings = scenario_warnings(scenario)
         except BurdenshareError as exc:
             problems = exc.problems
         for problem in problems:
             typer.echo(str(problem), err=True)
+        for warning in warnings:
+            typer.echo(f"warning: {warning}", err=True)
         if problems:
             bad = True
         else:
@@ -406,11 +432,10 @@ def analyze_cmd(
     """
     from burdenshare.analysis import analyze
     from burdenshare.report import build_report
-    from burdenshare.scenario import load_scenario
     from burdenshare.store import RunRecord, write_run
     from burdenshare.store.duckdb_store import utc_now
 
-    scenario = load_scenario(source)
+    scenario = load_checked(source)
     results = analyze(scenario, seed=seed)
     page = build_report(results)
     out_dir = out if out is not None else Path("out") / scenario.meta.id
@@ -441,13 +466,12 @@ def _agreement_ref(ref: str) -> tuple[Any, Any, str]:
     import re
 
     from burdenshare.errors import Problem, ScenarioError
-    from burdenshare.scenario import load_scenario
 
     source, sid = ref, "agreement"
     match = re.fullmatch(r"(.+):([A-Za-z0-9_-]+)", ref)
     if match and not Path(ref).exists():
         source, sid = match.groups()
-    scenario = load_scenario(source)
+    scenario = load_checked(source)
     specs = scenario.agreements()
     if sid not in specs:
         raise ScenarioError(
@@ -615,9 +639,8 @@ def forecast_cmd(
         trajectory = result.trajectory()
     else:
         from burdenshare.forecast.scenario import actor_table_from_scenario, run_model
-        from burdenshare.scenario import load_scenario
 
-        scenario = load_scenario(source)
+        scenario = load_checked(source)
         if scenario.actors is None:
             raise ScenarioError(
                 [
@@ -753,7 +776,6 @@ def bargain_cmd(
         extra: dict[str, object] = {"parties": list(names)}
     else:
         from burdenshare.bargaining.scenario import bargain_scenario, round_dates
-        from burdenshare.scenario import load_scenario
 
         if compat:
             raise BurdenshareError(
@@ -768,7 +790,7 @@ def bargain_cmd(
                 )
             STRATEGIES.get(name)
             pairs[party] = name
-        scenario = load_scenario(source)
+        scenario = load_checked(source)
         run = bargain_scenario(
             scenario,
             pairs,
@@ -893,9 +915,8 @@ def tournament_cmd(
     else:
         from burdenshare.bargaining.domain import domain_from_scenario
         from burdenshare.bargaining.scenario import two_level_win_set
-        from burdenshare.scenario import load_scenario
 
-        scenario = load_scenario(source)
+        scenario = load_checked(source)
         grid = dict(scenario.bargaining.grid) if scenario.bargaining else None
         domain = domain_from_scenario(scenario, grid=grid or None)
         parties = (scenario.party_id("sending"), scenario.party_id("host"))
@@ -1061,7 +1082,6 @@ def sweep_cmd(
 
       burdenshare sweep --resume 3f2a9c1b7d4e
     """
-    from burdenshare.scenario import load_scenario
     from burdenshare.sweep.runner import SweepInterrupted, describe_sweep
     from burdenshare.sweep.scenario import resume_scenario, sweep_scenario
     from burdenshare.sweep.store import export_parquet
@@ -1075,7 +1095,7 @@ def sweep_cmd(
                     f"sweep {resume} does not record its scenario file",
                     expected="burdenshare sweep SCENARIO --resume RUN_ID",
                 )
-            scenario = load_scenario(path)
+            scenario = load_checked(path)
             resume_scenario(
                 scenario, db, resume, executor=executor, workers=workers, scheduler=scheduler
             )
@@ -1085,7 +1105,7 @@ def sweep_cmd(
                 raise BurdenshareError.single(
                     "no scenario given", expected="burdenshare sweep SCENARIO (or --resume RUN_ID)"
                 )
-            scenario = load_scenario(source)
+            scenario = load_checked(source)
             run_id = sweep_scenario(
                 scenario,
                 db,
