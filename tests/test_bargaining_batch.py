@@ -52,6 +52,10 @@ def assert_row(batch: BatchResult, b: int, single: Negotiation) -> None:
         *single.payoffs,
     )
     assert got == want, f"row {b}"
+    lasts = [-1 if single.last_offer(x) is None else single.last_offer(x) for x in (0, 1)]
+    assert [int(batch.last_opener[b]), int(batch.last_responder[b])] == lasts, f"row {b}"
+    if batch.struck is not None:
+        assert set(np.flatnonzero(batch.struck[b]).tolist()) == single.struck, f"row {b}"
     if single.utilities is None:
         assert math.isnan(batch.u_opener[b]) and math.isnan(batch.u_responder[b])
     else:
@@ -76,12 +80,27 @@ def random_setting(seed: int, rows: int, n: int, n_steps: int, negmas: bool, ext
             setting["discount"] = (rng.uniform(0.2, 1, rows), rng.uniform(0.2, 1, rows))
         if rng.random() < 0.6:
             setting["ratifiable"] = rng.random((rows, n)) < rng.uniform(0.2, 0.9)
+            if rng.random() < 0.5:  # one mask per side: the vetoes are counted per side
+                other = rng.random((rows, n)) < rng.uniform(0.5, 1.0)
+                setting["ratifiable"] = (setting["ratifiable"], other)
+        if rng.random() < 0.4:  # calendar clocks: each side reaches t = 1 at its own round
+            clocks = []
+            for _ in range(2):
+                end = int(rng.integers(1, n_steps + 1))
+                t = np.minimum(np.arange(n_steps) / max(end - 1, 1), 1.0)
+                clocks.append(t if end > 1 else np.ones(n_steps))
+            setting["times"] = (clocks[0], clocks[1])
+        if rng.random() < 0.4 and n_steps > 1:  # a window of rounds, with struck outcomes
+            first = int(rng.integers(0, n_steps))
+            setting["rounds"] = (first, int(rng.integers(first + 1, n_steps + 1)))
+            setting["struck"] = rng.random((rows, n)) < rng.uniform(0.0, 0.5)
     setting["reserved"] = tuple(reserved)
     return setting
 
 
 def run_both(setting: dict, openers: list, responders: list, seed: int = 0, **kw) -> None:
     rows = len(openers)
+    extra = {k: setting[k] for k in ("times", "rounds", "struck") if k in setting}
     batch = negotiate_batch(
         setting["u"][0],
         setting["u"][1],
@@ -93,13 +112,18 @@ def run_both(setting: dict, openers: list, responders: list, seed: int = 0, **kw
         ratifiable=setting.get("ratifiable"),
         compat=setting["compat"],
         seed=seed,
+        return_struck=True,
+        **extra,
         **kw,
     )
     assert len(batch) == rows
     children = np.random.SeedSequence(seed).spawn(rows)
     discount = setting.get("discount")
+    ratifiable = setting.get("ratifiable")
+    pair = ratifiable if isinstance(ratifiable, tuple) else None
+    mask = pair[0] & pair[1] if pair is not None else ratifiable
+    carried = setting.get("struck")
     for b in range(rows):
-        mask = setting.get("ratifiable")
         single = negotiate(
             *(u if u.ndim == 1 else u[b] for u in setting["u"]),
             openers[b],
@@ -110,8 +134,16 @@ def run_both(setting: dict, openers: list, responders: list, seed: int = 0, **kw
             ratify=None if mask is None else (lambda o, m=mask[b]: bool(m[o])),
             compat=setting["compat"],
             seed=children[b],
+            times=setting.get("times"),
+            rounds=setting.get("rounds"),
+            struck=None if carried is None else set(np.flatnonzero(carried[b]).tolist()),
         )
         assert_row(batch, b, single)
+        for side in range(2):
+            vetoed = (batch.vetoed_opener, batch.vetoed_responder)[side][b]
+            own = None if pair is None else pair[side][b]
+            want = 0 if own is None else sum(1 for o in single.voided if not own[o])
+            assert vetoed == want, f"row {b} side {side}"
 
 
 def threshold_pool(rng: np.random.Generator, n: int) -> list[Strategy | str]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 import pandas as pd
@@ -193,6 +193,15 @@ class BatchResult:
     u_responder: np.ndarray
     payoff_opener: np.ndarray
     payoff_responder: np.ndarray
+    #: the last outcome each side offered (−1: none)
+    last_opener: np.ndarray
+    last_responder: np.ndarray
+    #: tentative deals each side's ratifier rejected (with a pair of ``ratifiable`` masks; both
+    #: count when both reject; with one combined mask both stay 0)
+    vetoed_opener: np.ndarray
+    vetoed_responder: np.ndarray
+    #: ``[batch, n_outcomes]`` outcomes struck at the end (``return_struck=True``), else None
+    struck: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.agreement.shape[0])
@@ -212,11 +221,17 @@ class BatchResult:
             u_responder=np.full(rows, np.nan),
             payoff_opener=np.full(rows, np.nan),
             payoff_responder=np.full(rows, np.nan),
+            last_opener=np.full(rows, -1, dtype=np.int64),
+            last_responder=np.full(rows, -1, dtype=np.int64),
+            vetoed_opener=np.zeros(rows, dtype=np.int32),
+            vetoed_responder=np.zeros(rows, dtype=np.int32),
         )
 
     def to_frame(self) -> pd.DataFrame:
         """One row per negotiation; ``ended_by`` and ``reason`` as readable categories."""
-        frame = pd.DataFrame({f.name: getattr(self, f.name) for f in fields(self)})
+        frame = pd.DataFrame(
+            {f.name: getattr(self, f.name) for f in fields(self) if f.name != "struck"}
+        )
         frame.index.name = "negotiation"
         frame["ended_by"] = pd.Categorical.from_codes(
             np.where(self.ended_by < 0, -1, self.ended_by), categories=list(SIDES)
@@ -242,6 +257,10 @@ def negotiate_batch(
     size: int | None = None,
     chunk_size: int = 4096,
     row_ids: ArrayLike | None = None,
+    times: tuple[ArrayLike, ArrayLike] | None = None,
+    rounds: tuple[int, int] | None = None,
+    struck: ArrayLike | None = None,
+    return_struck: bool = False,
 ) -> BatchResult:
     """Run many negotiations of one outcome space and deadline; row b equals
     ``negotiate(row b's inputs, seed=SeedSequence(seed).spawn(batch)[b])``.
@@ -259,6 +278,10 @@ def negotiate_batch(
         row_ids: ``[batch]`` integers: row b's seed is child ``row_ids[b]`` of ``seed`` instead
             of child b, so a row's randomness does not depend on its place in the batch (sweeps
             pass draw indices).
+        times, rounds: each side's clock and the window of rounds to play, shared by every row
+            (see :func:`~burdenshare.bargaining.engine.negotiate`).
+        struck: ``[batch, n_outcomes]`` outcomes voided before the window (or None);
+            ``return_struck`` puts the struck outcomes at the end in the result.
     """
     negmas = engine.check_mode(compat)
     n_steps = engine.check_steps(n_steps)
@@ -278,7 +301,7 @@ def negotiate_batch(
                 )
             ]
         )
-    masks = _masks(ratifiable, n)
+    masks, sides_masks = _masks(ratifiable, n)
     rows = _rows(size, us, opener, responder, reserved, discount, masks)
     strategies = [StrategyBatch.build(opener, rows), StrategyBatch.build(responder, rows)]
     rs = [engine.check_reserved(reserved[i], n_steps, f"reserved[{i}]", rows) for i in range(2)]
@@ -292,10 +315,25 @@ def negotiate_batch(
         engine.check_negmas_inputs(
             negmas, discount, masks, any(bool((r != r[:, :1]).any()) for r in rs)
         )
+        if times is not None or rounds is not None or struck is not None:
+            raise BurdenshareError(
+                [
+                    Problem(
+                        "compat='negmas' plays whole negotiations on NegMAS's clock",
+                        path="compat",
+                    )
+                ]
+            )
+    side_times = engine.check_times(times, n_steps, negmas)
+    window = engine.check_rounds(rounds, n_steps)
+    struck_in = None
+    if struck is not None:
+        struck_in = np.asarray(struck, dtype=bool)
+        if struck_in.shape != (rows, n):
+            raise _shape_error("struck", rows, struck_in.shape[0] if struck_in.ndim else 0)
     for side in range(2):
         _check_targets(strategies[side], n, side)
     shared = [None if u.ndim == 2 else engine.sort_utilities(u[None, :]) for u in us]
-    times = schedule.relative_times(n_steps, negmas)
     engine.check_seed(seed)
     root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     ids = None
@@ -304,19 +342,30 @@ def negotiate_batch(
         if ids.shape[0] != rows:
             raise _shape_error("row_ids", rows, ids.shape[0])
     out = BatchResult.empty(rows)
+    if return_struck:
+        out = replace(out, struck=np.zeros((rows, n), dtype=bool))
     # Per-row utilities (and the Nash product) need [chunk, n_outcomes] arrays: cap their size.
     wide = any(u.ndim == 2 for u in us) or any((s.kind == KIND_NASH).any() for s in strategies)
     step = max(1, min(chunk_size, (1 << 22) // n)) if wide else max(1, chunk_size)
     for lo in range(0, rows, step):
         sl = slice(lo, min(rows, lo + step))
-        _Chunk(sl, us, shared, strategies, rs, ds, masks, times, negmas, n_steps, out).run()
-        _reference_rows(sl, us, strategies, rs, ds, masks, compat, n_steps, root, ids, out)
+        carried = None if struck_in is None else struck_in[sl]
+        chunk = _Chunk(
+            sl, us, shared, strategies, rs, ds, (masks, sides_masks), side_times, negmas,
+            n_steps, out, window, carried,
+        )  # fmt: skip
+        chunk.run()
+        _reference_rows(
+            sl, us, strategies, rs, ds, (masks, sides_masks), compat, n_steps, root, ids, out,
+            side_times if times is not None else None, rounds, carried,
+        )  # fmt: skip
     return out
 
 
-def _masks(ratifiable: object, n: int) -> np.ndarray | None:
+def _masks(ratifiable: object, n: int) -> tuple[np.ndarray | None, list[np.ndarray]]:
+    """The combined mask, and each side's when ``ratifiable`` is a pair (else [])."""
     if ratifiable is None:
-        return None
+        return None, []
     parts = list(ratifiable) if isinstance(ratifiable, tuple) else [ratifiable]
     arrays = [np.asarray(p, dtype=bool) for p in parts]
     for a in arrays:
@@ -334,7 +383,7 @@ def _masks(ratifiable: object, n: int) -> np.ndarray | None:
     combined = arrays[0]
     for a in arrays[1:]:
         combined = combined & a
-    return combined
+    return combined, (arrays if len(arrays) == 2 else [])
 
 
 def _rows(
@@ -523,13 +572,16 @@ class _Chunk:
         strategies: list[StrategyBatch],
         rs: list[np.ndarray],
         ds: list[np.ndarray] | None,
-        masks: np.ndarray | None,
-        times: np.ndarray,
+        masks: tuple[np.ndarray | None, list[np.ndarray]],
+        times: tuple[np.ndarray, np.ndarray],
         negmas: bool,
         n_steps: int,
         out: BatchResult,
+        window: tuple[int, int],
+        struck: np.ndarray | None,
     ) -> None:
         self.sl, self.out, self.n_steps = sl, out, n_steps
+        self.first, self.stop = window
         strat = [s.take(sl) for s in strategies]
         self.vector = (strat[0].kind != KIND_REFERENCE) & (strat[1].kind != KIND_REFERENCE)
         self.rows = np.flatnonzero(self.vector)
@@ -539,7 +591,11 @@ class _Chunk:
         u_rows = [u[sl] if u.ndim == 2 else u for u in us]
         self.reserved = [np.ascontiguousarray(r[sl]) for r in rs]
         d_rows = None if ds is None else [np.ascontiguousarray(d[sl]) for d in ds]
-        self.delta = None if d_rows is None else [schedule.discounts(times, d) for d in d_rows]
+        self.delta = (
+            None
+            if d_rows is None
+            else [schedule.discounts(times[i], d) for i, d in enumerate(d_rows)]
+        )
         nash = np.full(m, -1, dtype=np.int64)
         if ((strat[0].kind == KIND_NASH) | (strat[1].kind == KIND_NASH)).any():
             u0 = u_rows[0] if u_rows[0].ndim == 2 else u_rows[0][None, :]
@@ -551,15 +607,19 @@ class _Chunk:
                 shared[i],
                 strat[i],
                 self.reserved[i],
-                times,
+                times[i],
                 negmas,
                 nash,
             )
             for i in range(2)
         ]
-        self.mask = None if masks is None else (masks[sl] if masks.ndim == 2 else masks[None, :])
+        combined, pair = masks
+        self.mask = None if combined is None else _rows_of(combined, sl)
+        # each side's own mask, to count which ratifier rejected a tentative deal
+        self.side_masks = [_rows_of(p, sl) for p in pair]
         # [rows, n_outcomes] outcomes voided by ratification, per row; allocated at the first
-        self.struck: np.ndarray | None = None
+        # void unless some were carried in
+        self.struck: np.ndarray | None = None if struck is None else struck.copy()
 
     def run(self) -> None:
         if self.rows.size == 0:
@@ -572,15 +632,17 @@ class _Chunk:
         self.reason = np.zeros(m, dtype=np.int8)
         self.n_offers = np.zeros(m, dtype=np.int32)
         self.n_voided = np.zeros(m, dtype=np.int32)
+        self.last = [np.full(m, -1, dtype=np.int64), np.full(m, -1, dtype=np.int64)]
+        self.vetoed = [np.zeros(m, dtype=np.int32), np.zeros(m, dtype=np.int32)]
         live = self.rows
-        for s in range(self.n_steps):
+        for s in range(self.first, self.stop):
             for x in (0, 1):
                 live = self._turn(live, s, x)
                 if live.size == 0:
                     break
             if live.size == 0:
                 break
-        self.step[live] = self.n_steps
+        self.step[live] = self.stop
         self.reason[live] = Reason.TIMEDOUT
         self._store()
 
@@ -633,6 +695,7 @@ class _Chunk:
                 keep = ~gone
                 proposers, picks = proposers[keep], picks[keep]
         self.table[proposers] = picks
+        self.last[x][proposers] = picks
         self.n_offers[proposers] += 1
         return rows[~ended]
 
@@ -643,6 +706,8 @@ class _Chunk:
         self.struck[rows, outcomes] = True
         self.table[rows] = -1
         self.n_voided[rows] += 1
+        for side, mask in enumerate(self.side_masks):
+            self.vetoed[side][rows] += ~mask[rows if mask.shape[0] > 1 else 0, outcomes]
 
     def _unstruck(
         self, side: _Side, rows: np.ndarray, picks: np.ndarray, s: int
@@ -714,6 +779,12 @@ class _Chunk:
         out.reason[g] = self.reason[rows]
         out.n_offers[g] = self.n_offers[rows]
         out.n_voided[g] = self.n_voided[rows]
+        out.last_opener[g] = self.last[0][rows]
+        out.last_responder[g] = self.last[1][rows]
+        out.vetoed_opener[g] = self.vetoed[0][rows]
+        out.vetoed_responder[g] = self.vetoed[1][rows]
+        if out.struck is not None and self.struck is not None:
+            out.struck[g] = self.struck[rows]
         agreed = self.agreement[rows] >= 0
         last = self.step[rows].astype(np.int64) - 1
         for x, (u_col, pay_col) in enumerate(
@@ -736,19 +807,24 @@ def _reference_rows(
     strategies: list[StrategyBatch],
     rs: list[np.ndarray],
     ds: list[np.ndarray] | None,
-    masks: np.ndarray | None,
+    masks: tuple[np.ndarray | None, list[np.ndarray]],
     compat: str | None,
     n_steps: int,
     root: np.random.SeedSequence,
     row_ids: np.ndarray | None,
     out: BatchResult,
+    times: tuple[np.ndarray, np.ndarray] | None,
+    rounds: tuple[int, int] | None,
+    struck: np.ndarray | None,
 ) -> None:
     """Rows with a non-vectorised strategy: the reference engine, one row at a time."""
     kinds = [s.kind[sl] for s in strategies]
     todo = np.flatnonzero((kinds[0] == KIND_REFERENCE) | (kinds[1] == KIND_REFERENCE)) + sl.start
+    combined, pair = masks
     for b in todo.tolist():
         players = [_row_strategy(strategies[i], b) for i in range(2)]
-        mask = None if masks is None else (masks[b] if masks.ndim == 2 else masks)
+        mask = None if combined is None else (combined[b] if combined.ndim == 2 else combined)
+        carried = None if struck is None else set(np.flatnonzero(struck[b - sl.start]).tolist())
         result = engine.negotiate(
             us[0][b] if us[0].ndim == 2 else us[0],
             us[1][b] if us[1].ndim == 2 else us[1],
@@ -760,6 +836,9 @@ def _reference_rows(
             ratify=None if mask is None else (lambda o, m=mask: bool(m[o])),
             compat=compat,
             seed=child_seed(root, b if row_ids is None else int(row_ids[b])),
+            times=times,
+            rounds=rounds,
+            struck=carried,
         )
         out.agreement[b] = -1 if result.agreement is None else result.agreement
         out.step[b] = result.step
@@ -768,9 +847,23 @@ def _reference_rows(
         out.reason[b] = result.reason
         out.n_offers[b] = result.n_offers
         out.n_voided[b] = len(result.voided)
+        for side, col in enumerate((out.last_opener, out.last_responder)):
+            last = result.last_offer(side)
+            col[b] = -1 if last is None else last
+        for mask_side, col in zip(pair, (out.vetoed_opener, out.vetoed_responder), strict=False):
+            row = mask_side[b] if mask_side.ndim == 2 else mask_side
+            col[b] = sum(1 for o in result.voided if not row[o])
+        if out.struck is not None:
+            out.struck[b] = False
+            out.struck[b, sorted(result.struck)] = True
         if result.utilities is not None:
             out.u_opener[b], out.u_responder[b] = result.utilities
         out.payoff_opener[b], out.payoff_responder[b] = result.payoffs
+
+
+def _rows_of(mask: np.ndarray, sl: slice) -> np.ndarray:
+    """A chunk's rows of a ``[batch, n]`` mask, or the shared mask as ``[1, n]``."""
+    return mask[sl] if mask.ndim == 2 else mask[None, :]
 
 
 def _row_strategy(strategies: StrategyBatch, b: int) -> Strategy:

@@ -68,6 +68,8 @@ class Negotiation:
     note: str = ""
     events: list[tuple[int, int, int, int]] = field(default_factory=list, repr=False)
     u: tuple[list[float], list[float]] | None = field(default=None, repr=False)
+    #: outcomes voided by ratification and off the agenda at the end (carried in and new)
+    struck: set[int] = field(default_factory=set, repr=False)
     _trace: list[TraceEntry] | None = field(default=None, init=False, repr=False)
 
     @property
@@ -90,6 +92,13 @@ class Negotiation:
     @property
     def voided(self) -> list[int]:
         return [e[3] for e in self.events if e[2] == 2]
+
+    def last_offer(self, side: int) -> int | None:
+        """The last outcome ``side`` offered (0 opener, 1 responder), or None."""
+        for _s, who, k, o in reversed(self.events):
+            if who == side and k == 0:
+                return o
+        return None
 
     @property
     def offers(self) -> list[tuple[int, int, int]]:
@@ -212,6 +221,55 @@ def check_reserved(r: ArrayLike, n_steps: int, name: str, rows: int | None = Non
     return out
 
 
+def check_times(
+    times: tuple[ArrayLike, ArrayLike] | None, n_steps: int, negmas: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each side's relative time per round: the default clock, or ``[n_steps]`` values in
+    [0, 1] that never decrease."""
+    if times is None:
+        default = schedule.relative_times(n_steps, negmas)
+        return default, default
+    out = []
+    for i in range(2):
+        t = np.asarray(times[i], dtype=np.float64)
+        ok = t.shape == (n_steps,) and bool(np.isfinite(t).all())
+        ok = ok and bool(((t >= 0.0) & (t <= 1.0)).all()) and bool((np.diff(t) >= 0.0).all())
+        if not ok:
+            raise BurdenshareError(
+                [
+                    Problem(
+                        "relative times must be [n_steps] numbers in [0, 1] that never decrease",
+                        path=f"times[{i}]",
+                        expected=f"{n_steps} values",
+                        found=str(t.shape),
+                    )
+                ]
+            )
+        t = np.ascontiguousarray(t)
+        t.flags.writeable = False
+        out.append(t)
+    return out[0], out[1]
+
+
+def check_rounds(rounds: tuple[int, int] | None, n_steps: int) -> tuple[int, int]:
+    """``(first, stop)`` with ``0 <= first < stop <= n_steps``."""
+    if rounds is None:
+        return 0, n_steps
+    first, stop = (int(r) for r in rounds)
+    if not 0 <= first < stop <= n_steps:
+        raise BurdenshareError(
+            [
+                Problem(
+                    "rounds must satisfy 0 <= first < stop <= n_steps",
+                    path="rounds",
+                    expected=f"a window inside 0 … {n_steps}",
+                    found=f"({first}, {stop})",
+                )
+            ]
+        )
+    return first, stop
+
+
 def check_discount(d: ArrayLike, name: str) -> np.ndarray:
     arr = np.asarray(d, dtype=np.float64)
     if not ((arr > 0.0) & (arr <= 1.0)).all():
@@ -304,6 +362,9 @@ def negotiate(
     ratify: Callable[[int], bool] | None = None,
     compat: str | None = None,
     seed: int | np.random.SeedSequence = 0,
+    times: tuple[ArrayLike, ArrayLike] | None = None,
+    rounds: tuple[int, int] | None = None,
+    struck: set[int] | None = None,
 ) -> Negotiation:
     """Run one negotiation and return its result with the full trace.
 
@@ -317,6 +378,15 @@ def negotiate(
         ratify: called on every accepted outcome; False voids it and the talks go on.
         compat: None (default semantics) or ``"negmas"`` (NegMAS 0.16.0, bit for bit).
         seed: root seed; the sides get its children 0 and 1.
+        times: each side's relative time ``t_s`` per round, ``[n_steps]`` each, non-decreasing
+            in [0, 1] (default: :func:`schedule.relative_times`); a side whose clock runs out
+            before the last round (``t = 1``) sits at its floor from then on.
+        rounds: ``(first, stop)``: play only rounds ``first … stop − 1`` of the ``n_steps``
+            (default: all) with an empty table at the start; a negotiation not concluded by
+            ``stop − 1`` ends timed out with ``step = stop``. Chains of such segments model talks
+            whose game changes on dated events (:mod:`burdenshare.bargaining.scenario`).
+        struck: outcomes already voided by ratification before ``first`` (not offered again);
+            the result's :attr:`Negotiation.struck` is the set at the end.
     """
     negmas = check_mode(compat)
     n_steps = check_steps(n_steps)
@@ -340,18 +410,23 @@ def negotiate(
             for i in range(2)
         )
         check_negmas_inputs(negmas, discount, ratify, varies)
-    times = schedule.relative_times(n_steps, negmas)
+    side_times = check_times(times, n_steps, negmas)
+    first, stop = check_rounds(rounds, n_steps)
+    if negmas and (times is not None or rounds is not None or struck):
+        raise BurdenshareError(
+            [Problem("compat='negmas' plays whole negotiations on NegMAS's clock", path="compat")]
+        )
     if discount is None:
         deltas: list[np.ndarray | None] = [None, None]
     else:
         deltas = [
-            schedule.discounts(times, check_discount(discount[i], f"discount[{i}]"))[0]
+            schedule.discounts(side_times[i], check_discount(discount[i], f"discount[{i}]"))[0]
             for i in range(2)
         ]
     strategies = [resolve(opener, "opener"), resolve(responder, "responder")]
     if strategies[1] is strategies[0]:
         strategies[1] = copy.deepcopy(strategies[0])  # one object cannot hold two sides' state
-    struck: set[int] = set()
+    struck = set(struck or ())
     u_lists = [us[0].tolist(), us[1].tolist()]
     for side in range(2):
         order, sorted_u = sort_utilities(us[side])
@@ -365,7 +440,7 @@ def negotiate(
             side=side,
             n_steps=n_steps,
             negmas=negmas,
-            times=times,
+            times=side_times[side],
             u=us[side],
             u_opp=us[1 - side],
             reserved=rs[side],
@@ -384,7 +459,7 @@ def negotiate(
             _numpy_picks=8 if sorted_u.shape[0] > 256 else 0,
         )
         strategies[side].start(view)
-    return _run(u_lists, rs, deltas, strategies, n_steps, ratify, struck)
+    return _run(u_lists, rs, deltas, strategies, n_steps, ratify, struck, first, stop)
 
 
 def _run(
@@ -395,6 +470,8 @@ def _run(
     n_steps: int,
     ratify: Callable[[int], bool] | None,
     struck: set[int],
+    first: int,
+    stop: int,
 ) -> Negotiation:
     u0, u1 = us
     n = len(u0)
@@ -413,12 +490,22 @@ def _run(
             base[1] if deltas[1] is None else float(deltas[1][s]) * base[1],
         )
         timedout = reason is Reason.TIMEDOUT
-        step = n_steps if timedout else s + 1
+        step = stop if timedout else s + 1
         return Negotiation(
-            agreement, step, timedout, ended_by, reason, utilities, payoffs, note, events, (u0, u1)
+            agreement,
+            step,
+            timedout,
+            ended_by,
+            reason,
+            utilities,
+            payoffs,
+            note,
+            events,
+            (u0, u1),
+            struck,
         )
 
-    for s in range(n_steps):
+    for s in range(first, stop):
         for side in (0, 1):
             action = acts[side](s, table)
             kind = action[0]
@@ -443,7 +530,7 @@ def _run(
             else:
                 log((s, side, 3, -1))
                 return finish(None, s, side, action.reason or Reason.WALKED_OUT, action.note)
-    return finish(None, n_steps - 1, None, Reason.TIMEDOUT)
+    return finish(None, stop - 1, None, Reason.TIMEDOUT)
 
 
 def _bad_move(strategy: Strategy, side: int, s: int, what: str) -> BurdenshareError:

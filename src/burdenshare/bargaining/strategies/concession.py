@@ -88,7 +88,10 @@ class _Concession(_Threshold):
 
     def start(self, view: SideView) -> None:
         super().start(view)
-        self._a = schedule.concession_list(self.e, view.n_steps, view.negmas)
+        if view.times is schedule.relative_times(view.n_steps, view.negmas):
+            self._a = schedule.concession_list(self.e, view.n_steps, view.negmas)
+        else:  # a clock of the caller's (e.g. calendar dates): the batch engine's formula
+            self._a = schedule.concession(view.times, np.array([self.e]), view.negmas)[0].tolist()
         self._eps = self.negmas_eps if view.negmas else 0.0
 
     def target_utility(self, s: int) -> float:
