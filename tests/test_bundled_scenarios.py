@@ -144,7 +144,7 @@ def test_sma_2019_facts() -> None:
     assert offer.categories == a.categories  # inherited
     assert sc.preferences["us"].ideal["new_category"] is True
     assert sc.preferences["rok"].ideal["new_category"] is False
-    dates = {d.id: (d.date, d.kind) for d in sc.deadlines}
+    dates = {d.id: (d.date, d.kind) for d in sc.events}
     assert dates["round1"] == (dt.date(2019, 9, 24), "meeting")
     assert dates["round2"] == (dt.date(2019, 10, 23), "meeting")
     assert dates["round3"] == (dt.date(2019, 11, 18), "meeting")

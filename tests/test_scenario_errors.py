@@ -84,7 +84,7 @@ EXPECTED: dict[str, list[str]] = {
         'expected number >= 0, found "5 bn"',
     ],
     "bad_deadline_date.toml": [
-        "bad_deadline_date.toml:105: deadlines[1].date: wrong type",
+        "bad_deadline_date.toml:105: events[1].date: wrong type",
         "expected a TOML date such as 2019-11-19",
         'found "31 Dec 2019"',
     ],
@@ -120,7 +120,7 @@ EXPECTED: dict[str, list[str]] = {
     "many_problems.toml": [
         "many_problems.toml:4: meta.id: invalid id",
         "many_problems.toml:34: parties.rok.ratifier.seats: out of range (expected >= 1",
-        "many_problems.toml:106: deadlines[1].when: unknown field 'when'",
+        "many_problems.toml:106: events[1].when: unknown field 'when'",
     ],
 }
 

@@ -101,7 +101,7 @@ def test_writer_round_trips() -> None:
 
 # --------------------------------------------------------------------------- random documents
 SCHEMA_WORDS = [
-    "meta", "sources", "parties", "issues", "preferences", "agreement", "schedules", "deadlines",
+    "meta", "sources", "parties", "issues", "preferences", "agreement", "schedules", "events",
     "indices", "ledger", "title", "id", "as_of", "base_currency", "url", "date", "name", "role",
     "negotiator", "ratifier", "kind", "seats", "members", "troops", "current", "legal_floor",
     "type", "min", "max", "step", "values", "weights", "ideal", "reservation",

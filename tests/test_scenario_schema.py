@@ -212,8 +212,8 @@ def test_load_scenario_reexported() -> None:
          "'cap_percent'?"),
         ("[ledger]", "[ledgr]", "unknown section 'ledgr'; did you mean 'ledger'?"),
         ('kind = "meeting"', 'kind = "meting"',
-         "x.toml:100: deadlines[0].kind: not an allowed value (expected one of 'meeting', "
-         "'lapse', 'furlough', 'ratification' or 'other', found \"meting\")"),
+         "x.toml:100: events[0].kind: not an allowed value (expected one of 'meeting', "
+         "'lapse', 'furlough', 'ratification', 'election', 'handover' or 'other', found \"meting\")"),
         ("rounding = 100_000_000", 'rounding = 100_000_000\ntroops = "many"',
          'x.toml:75: agreement.troops: wrong type (expected an integer or a table, '
          'found "many")'),
@@ -319,25 +319,25 @@ arr = [
 s = """multi
 line [x]"""
 after = 2
-[[deadlines]]
+[[events]]
 id = "a"
-[[deadlines]]
+[[events]]
 id = "b"
-[deadlines.sub]
+[events.sub]
 k = 'v'
-[[deadlines.items]]
+[[events.items]]
 n = 1
 '''
     idx = line_index(text)
     expect: dict[tuple[Any, ...], int] = {
         ("title",): 2, ("a", "b"): 3, ("t",): 4, ("t", "x", "y"): 5, ("t", "x", "z w", "q"): 5,
         ("t", "x", "z w", "q", 1): 5, ("t", "arr", 0): 7, ("t", "arr", 1, "share"): 8,
-        ("t", "s"): 10, ("t", "after"): 12, ("deadlines", 0): 13, ("deadlines", 1, "id"): 16,
-        ("deadlines", 1, "sub", "k"): 18, ("deadlines", 1, "items", 0, "n"): 20,
+        ("t", "s"): 10, ("t", "after"): 12, ("events", 0): 13, ("events", 1, "id"): 16,
+        ("events", 1, "sub", "k"): 18, ("events", 1, "items", 0, "n"): 20,
     }  # fmt: skip
     for path, line in expect.items():
         assert idx.get(path) == line, path
-    assert ("not",) not in idx and ("deadlines", 0, "sub") not in idx
+    assert ("not",) not in idx and ("events", 0, "sub") not in idx
     assert line_of(idx, ("t", "x", "missing")) == 5  # nearest written ancestor
     assert line_of(idx, ("nothing",)) is None
 
@@ -371,7 +371,7 @@ def test_reference_documents_every_field() -> None:
     assert len(seen) >= 20
     for header in [
         "### `[meta]` (required)",
-        "### `[[deadlines]]`",
+        "### `[[events]]`",
         "### `[schedules.<id>]`",
         '### `[agreement.escalation]` (kind = "index")',
         "### `[indices.<id>]`",

@@ -11,7 +11,7 @@ import pytest
 from burdenshare.scenario.loader import load_scenario
 from burdenshare.sweep.apply import apply_draw
 from burdenshare.sweep.draws import BLOCK, draw_parameters
-from burdenshare.sweep.spec import UncertaintySpec
+from burdenshare.scenario.uncertainty import UncertaintySpec
 
 RAW = {
     "params": {

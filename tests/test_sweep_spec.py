@@ -12,8 +12,8 @@ import pytest
 
 from burdenshare.scenario.loader import load_scenario
 from burdenshare.sweep.apply import apply_draw
-from burdenshare.sweep.distributions import DISTRIBUTIONS
-from burdenshare.sweep.spec import (
+from burdenshare.scenario.distributions import DISTRIBUTIONS
+from burdenshare.scenario.uncertainty import (
     PathError,
     UncertaintySpec,
     check_against,

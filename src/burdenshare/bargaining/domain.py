@@ -20,8 +20,11 @@ below). Each party's ``[preferences.<party>]`` gives:
   - without one: a peak, 1 at ``x*`` falling linearly to 0 at each end of the issue's range (a
     ramp when ``x*`` is an end);
 
-- for a boolean or categorical issue: ``v = 1`` at the ideal, 0 at every other value (a stated
-  reservation does not change this: nothing orders the other options);
+- for a boolean or categorical issue: ``v = 1`` at the ideal, 0 at every other value;
+- every stated ``reservation`` is a **red line** (:class:`~.utility.RedLine`): a numeric one at
+  ``r`` on the ideal's side, a discrete one allowing only the ideal and ``r``. An outcome beyond
+  any red line scores ``−Σ_j o_j < 0`` (its overshoots), below every no-deal value, so no model
+  lets a party accept or propose it, and no Nash or Kalai–Smorodinsky point lies there;
 - ``reservation_value`` → the party's no-deal utility (``domain.reserved``); no discount (d = 1).
 
 **Grid for a continuous issue**, in order of precedence: ``grid[issue]`` (a step, or explicit
@@ -44,6 +47,7 @@ from burdenshare.bargaining.outcomes import DomainError, Issue, OutcomeSpace, de
 from burdenshare.bargaining.utility import (
     LinearAdditiveUtility,
     PiecewiseLinearValue,
+    RedLine,
     TableValue,
     ValueFunction,
 )
@@ -213,6 +217,28 @@ def _value_function(issue: Any, ideal: Any, reservation: Any) -> ValueFunction:
     return PiecewiseLinearValue(tuple(points))
 
 
+def red_lines(scenario: Scenario, party: str) -> dict[str, RedLine]:
+    """The party's red lines: one per ``reservation`` entry (a numeric one needs the ideal, to
+    know which side is acceptable; reservation = ideal is refused elsewhere)."""
+    from burdenshare.scenario.schema import ContinuousIssue, IntegerIssue
+
+    pref = scenario.preferences.get(party)
+    out: dict[str, RedLine] = {}
+    if pref is None:
+        return out
+    for iid, worst in pref.reservation.items():
+        issue = scenario.issues.get(iid)
+        ideal = pref.ideal.get(iid)
+        if isinstance(issue, ContinuousIssue | IntegerIssue):
+            if ideal is not None and float(ideal) != float(worst):
+                out[iid] = RedLine(worst=float(worst), ideal=float(ideal))
+        elif issue is not None:
+            out[iid] = RedLine(
+                allowed=tuple(dict.fromkeys([worst, *([ideal] if ideal is not None else [])]))
+            )
+    return out
+
+
 def domain_from_scenario(
     scenario: Scenario,
     grid: Mapping[str, GridSpec | None] | None = None,
@@ -286,7 +312,10 @@ def domain_from_scenario(
             values[iid] = _value_function(issue, pref.ideal[iid], reservation if numeric else None)
         utilities.append(
             LinearAdditiveUtility(
-                weights=weights, values=values, reservation=pref.reservation_value
+                weights=weights,
+                values=values,
+                reservation=pref.reservation_value,
+                red_lines=red_lines(scenario, pid),
             )
         )
     if problems:

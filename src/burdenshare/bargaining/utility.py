@@ -6,7 +6,24 @@ A party's utility of outcome ω = (ω_1, …, ω_n) is
 
 with weights ``w_j >= 0`` (used as given; normalise them first if they should sum to 1), value
 functions ``v_j`` (usually onto [0, 1]) and an optional ``cap`` (GENIUS caps at 1). Without a
-deal the party gets its reservation value ``r`` (the outside option). With a discount factor
+deal the party gets its reservation value ``r`` (the outside option).
+
+**Red lines.** A party may state, per issue, the point beyond which it prefers no deal
+(:class:`RedLine`: the worst acceptable number on the ideal's side, or the acceptable values of a
+discrete issue). Red lines are hard constraints on the package, as reservation levels on single
+issues are in negotiation analysis: an outcome within every red line scores the additive sum;
+an outcome beyond any of them scores
+
+    u(ω) = − Σ_j o_j(ω_j)  < 0,
+
+with ``o_j`` the overshoot past red line j in units of the distance from the ideal to the red line
+(1 for a value outside a discrete issue's acceptable set). So no outcome beyond a red line beats
+no deal (reservation values are ≥ 0), whatever the other issues give, and a further overshoot is
+worse. Without red lines the additive sum lets good terms on one issue buy any amount on another
+(a host paying five times its offer for a longer term). References: Raiffa, *The Art and Science
+of Negotiation* (Harvard UP, 1982), ch. 10–11 (additive scoring of packages; reservation values);
+Raiffa, Richardson & Metcalfe, *Negotiation Analysis* (Harvard UP, 2002), ch. 12 (reservation
+levels on individual issues as constraints on the package space). With a discount factor
 ``d ∈ (0, 1]`` both decay with normalised time ``t ∈ [0, 1]``:
 
     u_t(ω) = d^t · u(ω),   r_t = d^t · r
@@ -45,6 +62,7 @@ __all__ = [
     "LinearAdditiveUtility",
     "LinearValue",
     "PiecewiseLinearValue",
+    "RedLine",
     "TableValue",
     "TriangularValue",
     "ValueFunction",
@@ -245,14 +263,58 @@ class PiecewiseLinearValue(_Numeric):
         return [x for x, _ in self.points]
 
 
+@dataclass(frozen=True)
+class RedLine:
+    """The point beyond which a party prefers no deal on one issue.
+
+    Numeric issue: ``worst`` (the red line) and ``ideal``; a value beyond ``worst``, away from the
+    ideal, overshoots by ``|x − worst| / |ideal − worst|``. Discrete issue: ``allowed`` values;
+    any other value overshoots by 1.
+    """
+
+    worst: float | None = None
+    ideal: float | None = None
+    allowed: tuple[Any, ...] | None = None
+
+    def __post_init__(self) -> None:
+        numeric = self.worst is not None and self.ideal is not None
+        if numeric == (self.allowed is not None):
+            raise DomainError(
+                [Problem("a red line is a worst value with an ideal, or a set of allowed values")]
+            )
+        if numeric and not (
+            math.isfinite(float(self.worst)) and math.isfinite(float(self.ideal))  # type: ignore[arg-type]
+        ):
+            raise DomainError([Problem("a red line needs finite numbers")])
+        if numeric and float(self.worst) == float(self.ideal):  # type: ignore[arg-type]
+            raise DomainError([Problem("a red line must differ from the ideal")])
+
+    def overshoot(self, issue: Issue) -> np.ndarray:
+        """``o(x) ≥ 0`` for each of ``issue``'s values, in the issue's order (0 within)."""
+        if self.allowed is not None:
+            return np.array([0.0 if v in self.allowed else 1.0 for v in issue.values])
+        worst, ideal = float(self.worst), float(self.ideal)  # type: ignore[arg-type]
+        return overshoot(np.asarray(issue.numbers, dtype=np.float64), worst, ideal)
+
+
+def overshoot(x: np.ndarray, worst: np.ndarray | float, ideal: np.ndarray | float) -> np.ndarray:
+    """``max(0, (x − worst)·sign(worst − ideal)) / |ideal − worst|`` elementwise (broadcasting):
+    how far ``x`` lies beyond the red line ``worst``, in units of the ideal-to-red-line distance."""
+    worst = np.asarray(worst, dtype=np.float64)
+    ideal = np.asarray(ideal, dtype=np.float64)
+    past = (x - worst) * np.sign(worst - ideal)
+    return np.maximum(past, 0.0) / np.abs(ideal - worst)
+
+
 @dataclass(frozen=True, eq=False)
 class LinearAdditiveUtility:
-    """``u(ω) = min(cap, Σ_j w_j · v_j(ω_j))``, reservation ``r``, discount ``d``.
+    """``u(ω) = min(cap, Σ_j w_j · v_j(ω_j))``, reservation ``r``, discount ``d``, red lines.
 
     ``weights`` and ``values`` are keyed by issue name; an issue of the space with no weight (or
     weight 0) does not count, and needs no value function. ``discount`` ``d ∈ (0, 1]`` scales
     both utilities and the reservation value by ``d^t`` at normalised time ``t`` (see
-    :meth:`discounted`). ``cap=None`` leaves the sum uncapped.
+    :meth:`discounted`). ``cap=None`` leaves the sum uncapped. ``red_lines`` (by issue name, any
+    weight) make every outcome beyond one of them score ``−Σ_j o_j < 0`` (module docstring).
     """
 
     weights: Mapping[str, float]
@@ -260,6 +322,7 @@ class LinearAdditiveUtility:
     reservation: float = 0.0
     discount: float = 1.0
     cap: float | None = None
+    red_lines: Mapping[str, RedLine] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         problems = [
@@ -281,6 +344,7 @@ class LinearAdditiveUtility:
             raise DomainError(problems)
         object.__setattr__(self, "weights", dict(self.weights))
         object.__setattr__(self, "values", dict(self.values))
+        object.__setattr__(self, "red_lines", dict(self.red_lines))
 
     def issue_utilities(self, space: OutcomeSpace) -> list[np.ndarray]:
         """``w_j · v_j`` on each value of each issue of ``space`` (zeros for unweighted issues)."""
@@ -309,16 +373,34 @@ class LinearAdditiveUtility:
             out.append(w * self.values[issue.name].on(issue))
         return out
 
+    def issue_overshoots(self, space: OutcomeSpace) -> list[np.ndarray]:
+        """``o_j`` on each value of each issue of ``space`` (zeros where no red line)."""
+        unknown = [k for k in self.red_lines if k not in space.names]
+        if unknown:
+            raise DomainError(
+                [Problem(f"red line on unknown issue '{k}'", path=k) for k in unknown]
+            )
+        return [
+            self.red_lines[i.name].overshoot(i) if i.name in self.red_lines else np.zeros(len(i))
+            for i in space.issues
+        ]
+
     def evaluate(self, space: OutcomeSpace) -> np.ndarray:
         """``u`` of every outcome of ``space``, ``[n_outcomes]`` float64 (undiscounted)."""
         u = space.additive(self.issue_utilities(space))
         if self.cap is not None:
             np.minimum(u, self.cap, out=u)
+        if self.red_lines:
+            over = space.additive(self.issue_overshoots(space))
+            u = np.where(over > 0.0, -over, u)
         return u
 
     def utility(self, space: OutcomeSpace, outcome: Mapping[str, Any]) -> float:
         """``u`` of one outcome ``{issue: value}`` (a readable check of :meth:`evaluate`)."""
         ks = space.unravel(space.index_of(outcome))
+        over = math.fsum(float(o[k]) for o, k in zip(self.issue_overshoots(space), ks, strict=True))
+        if over > 0.0:
+            return -over
         total = math.fsum(float(v[k]) for v, k in zip(self.issue_utilities(space), ks, strict=True))
         return total if self.cap is None else min(total, self.cap)
 

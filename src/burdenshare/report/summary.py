@@ -1,4 +1,4 @@
-"""Report section: the scenario — parties, ratifiers, issues, preferences, deadlines, sources."""
+"""Report section: the scenario — parties, ratifiers, issues, preferences, events, sources."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def _ratifier(party: Any) -> str:
 
 @register_section(10, "summary")
 def summary_section(results: AnalysisResults) -> Section:
-    """Scenario summary: meta, parties, issues, preferences, deadlines and sources."""
+    """Scenario summary: meta, parties, issues, preferences, events and sources."""
     sc = results.scenario
     parts = []
     if sc.meta.description:
@@ -89,11 +89,11 @@ def summary_section(results: AnalysisResults) -> Section:
             _rows(["party", "weights", "ideal", "no-deal utility", "outside option"], pref_rows)
         )
 
-    if sc.deadlines:
-        parts.append("<h3>Deadlines</h3>")
+    if sc.events:
+        parts.append("<h3>Events</h3>")
         parts.append(
             _rows(
-                ["date", "kind", "event"], [[d.date, d.kind, d.description] for d in sc.deadlines]
+                ["date", "kind", "event"], [[d.date, d.kind, d.description] for d in sc.events]
             )
         )
 

@@ -170,17 +170,120 @@ def _ledger_compares_schedules(sc: Scenario) -> Iterator[Finding]:
 
 
 @check
-def _deadline_ids_unique(sc: Scenario) -> Iterator[Finding]:
+def _event_ids_unique(sc: Scenario) -> Iterator[Finding]:
     seen: set[str] = set()
-    for i, deadline in enumerate(sc.deadlines):
-        if deadline.id in seen:
+    for i, event in enumerate(sc.events):
+        if event.id in seen:
             yield Finding(
-                ("deadlines", i, "id"),
-                f"deadline id '{deadline.id}' repeats",
+                ("events", i, "id"),
+                f"event id '{event.id}' repeats",
                 expected="a unique id",
-                found=toml_value(deadline.id),
+                found=toml_value(event.id),
             )
-        seen.add(deadline.id)
+        seen.add(event.id)
+
+
+@check
+def _events_set_existing_fields(sc: Scenario) -> Iterator[Finding]:
+    """Each path an event sets leads to a field of the same kind, and the scenario with the
+    event's values is valid (checked without its events, so no event checks itself)."""
+    from pydantic import ValidationError
+
+    from burdenshare.scenario.paths import PathError, is_numeric, resolve, with_fields
+
+    if not any(e.set for e in sc.events):
+        return
+    plain = sc.model_copy(update={"events": [], "uncertainty": None})
+    for i, event in enumerate(sc.events):
+        good: dict[str, object] = {}
+        for path, value in event.set.items():
+            loc = ("events", i, "set", path)
+            if path.startswith(("events.", "uncertainty.", "hindsight.", "meta.")):
+                yield Finding(
+                    loc,
+                    "an event cannot change events, uncertainty, hindsight or meta",
+                    expected="a field of the negotiation (parties, preferences, bargaining, ...)",
+                    found=path,
+                )
+                continue
+            try:
+                _, old = resolve(plain, path)
+            except PathError as exc:
+                yield Finding(loc, f"unknown field path: {exc.message}", found=path)
+                continue
+            same = (
+                (is_numeric(old) and is_numeric(value))
+                or (old is None and not isinstance(value, dict))
+                or type(old) is type(value)
+            )
+            if not same or isinstance(old, dict | list):
+                yield Finding(
+                    loc,
+                    "the value does not fit the field",
+                    expected="a " + ("number" if is_numeric(old) else type(old).__name__),
+                    found=toml_value(value),
+                )
+                continue
+            good[path] = value
+        if not good:
+            continue
+        try:
+            with_fields(plain, good)
+        except ValidationError as exc:
+            error = exc.errors(include_url=False)[0]
+            yield Finding(
+                ("events", i, "set"),
+                "the scenario with this event's values is invalid: "
+                + str(error.get("msg", "")).removeprefix("Value error, "),
+                found=".".join(str(k) for k in error.get("loc", ())),
+            )
+
+
+@check
+def _openings_and_links_exist(sc: Scenario) -> Iterator[Finding]:
+    known = list(sc.agreements())
+    for pid, party in sc.parties.items():
+        if party.opening is not None and party.opening not in known:
+            yield Finding(
+                ("parties", pid, "opening"),
+                f"unknown schedule '{party.opening}'" + suggest(party.opening, known),
+                expected=one_of(known),
+                found=toml_value(party.opening),
+            )
+        if party.opening is not None and (sc.bargaining is None or not sc.bargaining.terms):
+            yield Finding(
+                ("parties", pid, "opening"),
+                "an opening schedule needs [bargaining] terms to say which issue carries which "
+                "of its terms",
+                expected='[bargaining] terms = { first_year_total = "<issue>", ... }',
+            )
+    if sc.actors is not None:
+        for did, dim in sc.actors.dimensions.items():
+            if dim.issue is not None and dim.issue not in sc.issues:
+                yield Finding(
+                    ("actors", "dimensions", did, "issue"),
+                    f"unknown issue '{dim.issue}'" + suggest(dim.issue, sc.issues),
+                    expected=one_of(sc.issues),
+                    found=toml_value(dim.issue),
+                )
+        for aid, actor in sc.actors.table.items():
+            if actor.voices is not None and actor.voices not in sc.parties:
+                yield Finding(
+                    ("actors", "table", aid, "voices"),
+                    f"unknown party '{actor.voices}'" + suggest(actor.voices, sc.parties),
+                    expected=one_of(sc.parties),
+                    found=toml_value(actor.voices),
+                )
+    if sc.hindsight is not None:
+        ids = [e.id for e in sc.events]
+        for i, fact in enumerate(sc.hindsight.facts):
+            if fact.event is not None and fact.event not in ids:
+                yield Finding(
+                    ("hindsight", "facts", i, "event"),
+                    f"unknown event '{fact.event}'" + suggest(fact.event, ids),
+                    expected=one_of(ids),
+                    found=toml_value(fact.event),
+                )
 
 
 @check
@@ -279,12 +382,34 @@ def _bargaining_names_exist(sc: Scenario) -> Iterator[Finding]:
             )
     for field, iid in spec.terms.items():
         issue = sc.issues.get(iid)
-        if issue is None or issue.type not in ("continuous", "integer"):
+        kinds = ("boolean",) if field == "new_category" else ("continuous", "integer")
+        if issue is None or issue.type not in kinds:
             yield Finding(
                 ("bargaining", "terms", field),
-                f"'{iid}' is not a numeric issue" + suggest(iid, sc.issues),
-                expected="the id of a continuous or integer issue",
+                f"'{iid}' is not a {' or '.join(kinds)} issue" + suggest(iid, sc.issues),
+                expected=f"the id of a {' or '.join(kinds)} issue",
                 found=toml_value(iid),
+            )
+    for pid, date in spec.concede_by.items():
+        if pid not in sc.parties:
+            yield Finding(
+                ("bargaining", "concede_by", pid),
+                f"unknown party '{pid}'" + suggest(pid, sc.parties),
+                expected=one_of(list(sc.parties)),
+                found=toml_value(pid),
+            )
+        elif spec.first_round is None:
+            yield Finding(
+                ("bargaining", "concede_by", pid),
+                "a concession date needs calendar rounds",
+                expected="[bargaining] first_round and last_round",
+            )
+        elif not spec.first_round < date:
+            yield Finding(
+                ("bargaining", "concede_by", pid),
+                "concedes before the talks start",
+                expected=f"a date after first_round ({spec.first_round})",
+                found=str(date),
             )
 
 
@@ -300,6 +425,6 @@ def _sweep_strategy(sc: Scenario, pid: str) -> str:
 def _uncertainty_fits_scenario(sc: Scenario) -> Iterator[Finding]:
     if sc.uncertainty is None:
         return
-    from burdenshare.sweep.spec import uncertainty_findings
+    from burdenshare.scenario.uncertainty import uncertainty_findings
 
     yield from uncertainty_findings(sc.uncertainty, sc)

@@ -271,7 +271,7 @@ def schema_reference(root: type[BaseModel] | None = None) -> str:
     for header, model, note in ref.order:
         if model is root:
             continue
-        if not schedules_done and header.startswith("[[deadlines"):
+        if not schedules_done and header.startswith("[[events"):
             lines += _schedules_section(sections)
             schedules_done = True
         tags = [t for t in (note, "sourced" if issubclass(model, Sourced) else "") if t]

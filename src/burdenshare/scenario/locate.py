@@ -6,7 +6,7 @@ lenient structural scan, not a parser) and maps every key, table header, array-o
 array element it meets to the line where it starts:
 
 * ``[a.b]`` headers and dotted keys ``x.y = 1`` give ``("a", "b")`` and ``("a", "b", "x", "y")``;
-* ``[[a]]`` entries are numbered: the second ``[[deadlines]]`` is ``("deadlines", 1)``;
+* ``[[a]]`` entries are numbered: the second ``[[events]]`` is ``("events", 1)``;
 * inline tables and arrays (also across lines) give their keys and element indices.
 
 :func:`line_of` looks a path up, falling back to the nearest enclosing key that is written (a

@@ -25,7 +25,7 @@ def toml_key(key: object) -> str:
 
 
 def format_path(path: Iterable[str | int]) -> str:
-    """``("deadlines", 0, "date")`` -> ``deadlines[0].date``; odd keys are quoted."""
+    """``("events", 0, "date")`` -> ``events[0].date``; odd keys are quoted."""
     out = ""
     for part in path:
         if isinstance(part, int) and not isinstance(part, bool):

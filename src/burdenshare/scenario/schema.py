@@ -2,7 +2,7 @@
 
 A scenario is one TOML file. Its top-level tables are the sections of :class:`Scenario`: ``meta``,
 ``sources``, ``parties``, ``issues``, ``preferences``, ``agreement``, ``schedules``,
-``deadlines``, ``indices``, ``ledger``, ``bargaining``, ``actors`` and ``uncertainty``.
+``events``, ``indices``, ``ledger``, ``bargaining``, ``actors``, ``uncertainty`` and ``hindsight``.
 Every model inherits
 :class:`~burdenshare.spec_base.Strict` (an unknown key is an error) or
 :class:`~burdenshare.spec_base.Sourced` (figures cite ``[sources]`` ids or say ``estimate =
@@ -43,8 +43,8 @@ from burdenshare.scenario.checks import run_checks
 from burdenshare.scenario.findings import Finding, check_error, raise_findings
 from burdenshare.scenario.raw import content_hash, merge_schedules
 from burdenshare.scenario.render import toml_value
+from burdenshare.scenario.uncertainty import UncertaintySpec
 from burdenshare.spec_base import Sourced, Strict
-from burdenshare.sweep.spec import UncertaintySpec
 
 __all__ = [
     "ActorDimension",
@@ -54,8 +54,10 @@ __all__ = [
     "BooleanIssue",
     "CategoricalIssue",
     "ContinuousIssue",
-    "Deadline",
+    "Event",
     "ForecastNoise",
+    "Hindsight",
+    "HindsightFact",
     "IndexSeries",
     "IntegerIssue",
     "Issue",
@@ -458,6 +460,14 @@ class Party(Strict):
         description="Sending party only.",
         examples=[{"current": 28_500, "legal_floor": 28_500}],
     )
+    opening: Id | None = Field(
+        default=None,
+        description="The schedule (`[schedules.<id>]`) that states this party's opening position "
+        "(the sending state's ask, the host's offer), once: `[bargaining] terms` carries it onto "
+        "the issues, where it is the party's ideal unless `[preferences]` says otherwise, and "
+        "actors that voice the party take it as their position.",
+        examples=["us_demand"],
+    )
 
     @model_validator(mode="after")
     def _troops_for_sender(self) -> Party:
@@ -670,18 +680,100 @@ class Preference(Sourced):
         return value
 
 
-# --------------------------------------------------------------------------- [[deadlines]]
-class Deadline(Sourced):
-    """A dated event that bounds the talks: a meeting, a lapse, a furlough, a vote."""
+# --------------------------------------------------------------------------- [[events]]
+def _set_value(value: Any, info: ValidationInfo) -> Any:
+    if isinstance(value, bool | int | float | str | Decimal):
+        return value
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if info.mode == "json" and isinstance(value, str):
+        return value
+    raise PydanticCustomError(
+        "set_value_type",
+        "Input should be a number, boolean, text or date",
+        {"expected": "the value the field takes from the event's date on"},
+    )
+
+
+SetValue = Annotated[
+    bool | int | float | str | dt.date,
+    PlainValidator(_set_value),
+    TypeDoc("number | boolean | text | date (per the field)"),
+]
+
+
+class Event(Sourced):
+    """A dated event: a meeting or a deadline, and optionally a change to the game.
+
+    ``set`` gives scenario fields (dotted paths, as in ``[uncertainty.params]``) their value from
+    ``effective`` (default: ``date``) on, e.g. a furlough lowering the host's no-deal value or a
+    new president changing the sending party's ratifier. Bargaining runs play the talks in
+    segments between the dates where the game changes. An event with ``probability`` < 1 may not
+    happen: sweeps draw it in each draw; single runs take it when the probability is at least
+    one half (``burdenshare bargain --event ID=yes|no`` chooses).
+    """
 
     id: Id = Field(description="Short unique id.", examples=["round3"])
-    date: Date = Field(description="When.", examples=[dt.date(2019, 11, 19)])
-    kind: Literal["meeting", "lapse", "furlough", "ratification", "other"] = Field(
-        description="meeting, lapse, furlough, ratification or other.", examples=["lapse"]
+    date: Date = Field(
+        description="When it happens (or is decided).", examples=[dt.date(2019, 11, 19)]
+    )
+    kind: Literal[
+        "meeting", "lapse", "furlough", "ratification", "election", "handover", "other"
+    ] = Field(
+        description="meeting, lapse, furlough, ratification, election, handover (a new "
+        "government takes office) or other.",
+        examples=["lapse"],
     )
     description: str = Field(
         default="", description="What happens.", examples=["The 10th SMA expires."]
     )
+    probability: Unit = Field(
+        default=1.0,
+        description="Chance that the event happens (and its `set` applies); 1 = certain.",
+        examples=[0.55],
+    )
+    outcome: str = Field(
+        default="",
+        description="What happening means, in a few words (for reports): e.g. 'the incumbent "
+        "loses'.",
+        examples=["the incumbent loses"],
+    )
+    effective: Date | None = Field(
+        default=None,
+        description="When `set` takes effect, if later than `date` (an election's winner takes "
+        "office at the inauguration).",
+        examples=[dt.date(2021, 1, 20)],
+    )
+    set: Annotated[dict[str, SetValue], TypeDoc("table: dotted field path → value")] = Field(
+        default_factory=dict,
+        description="Scenario fields and their values from `effective` on (quoted dotted paths).",
+        examples=[{"preferences.rok.reservation_value": 0.25}],
+    )
+
+    @model_validator(mode="after")
+    def _effective_after_date(self) -> Event:
+        if self.effective is not None and self.effective < self.date:
+            raise_findings(
+                "Event",
+                [
+                    Finding(
+                        ("effective",),
+                        "takes effect before it happens",
+                        expected=f"a date on or after {self.date}",
+                        found=str(self.effective),
+                    )
+                ],
+            )
+        return self
+
+    @property
+    def starts(self) -> dt.date:
+        """The date its ``set`` takes effect."""
+        return self.effective or self.date
+
+    @property
+    def uncertain(self) -> bool:
+        return self.probability < 1.0
 
 
 # --------------------------------------------------------------------------- [indices]
@@ -761,6 +853,17 @@ class ActorDimension(Strict):
     unit: str = Field(default="", description="Unit of positions.", examples=["bn KRW"])
     min: Number = Field(description="Lowest position on the scale.", examples=[900])
     max: Number = Field(description="Highest position on the scale.", examples=[6000])
+    issue: Id | None = Field(
+        default=None,
+        description="The negotiation issue this dimension measures; with `scale`, positions of "
+        "actors that voice a party derive from that party's opening position on the issue.",
+        examples=["contribution"],
+    )
+    scale: Positive = Field(
+        default=1.0,
+        description="Position = issue value × scale (e.g. 1e-9 from won to bn won).",
+        examples=[1e-9],
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> ActorDimension:
@@ -783,14 +886,22 @@ class ActorSpec(Sourced):
         float, BeforeValidator(_number_only), Field(gt=0, allow_inf_nan=False)
     ] = Field(description="Power or clout (> 0; only ratios matter).", examples=[100])
     position: Annotated[dict[str, Number], TypeDoc("table: dimension id → number")] = Field(
-        description="Position per dimension, on the dimension's scale.",
+        default_factory=dict,
+        description="Position per dimension, on the dimension's scale (derived for linked "
+        "dimensions of an actor that `voices` a party).",
         examples=[{"contribution_2020": 5830, "duration": 1}],
     )
     salience: Annotated[dict[str, Unit], TypeDoc("table: dimension id → number in 0-1")] = Field(
         description="Salience per dimension, 0-1.",
-        examples=[{"contribution_2020": 0.9, "duration": 0.3}],
+        examples=[{"contribution": 0.9, "duration": 0.3}],
     )
     description: str = Field(default="", description="Who this is.")
+    voices: Id | None = Field(
+        default=None,
+        description="A party whose stated opening position this actor holds: on dimensions "
+        "linked to an issue, its position is that party's opening unless `position` gives one.",
+        examples=["us"],
+    )
 
 
 class ForecastNoise(Strict):
@@ -879,8 +990,8 @@ class BargainingSpec(Strict):
     )
     last_round: Date | None = Field(
         default=None,
-        description="Calendar date of the last round (the deadline).",
-        examples=[dt.date(2020, 12, 31)],
+        description="Calendar date of the last round: the horizon of the simulated talks.",
+        examples=[dt.date(2021, 12, 31)],
     )
     exponents: dict[Id, Annotated[float, Field(ge=0)]] = Field(
         default_factory=dict,
@@ -889,17 +1000,64 @@ class BargainingSpec(Strict):
         "time-dependent), so it can be given a distribution in `[uncertainty.params]`.",
         examples=[{"us": 4.0, "rok": 1.0}],
     )
-    terms: dict[Literal["first_year_total", "duration"], Id] = Field(
+    terms: dict[Literal["first_year_total", "duration", "new_category"], Id] = Field(
         default_factory=dict,
-        description="Which issue sets which field of `[agreement]` when a deal is struck, to "
-        "cost sweep outcomes over the agreement's life.",
-        examples=[{"first_year_total": "contribution_2020", "duration": "duration"}],
+        description="Which issue carries which term of an agreement: `first_year_total` (an "
+        "amount), `duration` (years), `new_category` (true when the agreement has a category "
+        "marked `new`). A deal sets them on `[agreement]` to cost sweep outcomes; a party's "
+        "`opening` schedule sets them as its ideal.",
+        examples=[{"first_year_total": "contribution", "duration": "duration"}],
+    )
+    concede_by: dict[Id, Date] = Field(
+        default_factory=dict,
+        description="Per party, the date by which its time-dependent strategy has conceded to its "
+        "floor (relative time t = 1); later rounds it plays at the floor. Default: the last "
+        "round.",
+        examples=[{"us": dt.date(2019, 12, 31)}],
     )
     no_floor_outside_option: Unit | None = Field(
         default=None,
         description="Sending party's no-deal utility if no legal troop floor bound its threat "
         "of withdrawal (counterfactual; the report compares it with the scenario's).",
         examples=[0.45],
+    )
+
+
+# --------------------------------------------------------------------------- [hindsight]
+class HindsightFact(Sourced):
+    """One thing that happened after ``as_of``."""
+
+    date: Date = Field(description="When.", examples=[dt.date(2020, 4, 1)])
+    description: str = Field(min_length=1, description="What happened.")
+    event: Id | None = Field(
+        default=None,
+        description="The `[[events]]` id this fact settles (an uncertain event that happened or "
+        "not).",
+        examples=["us_election"],
+    )
+    happened: StrictBool | None = Field(
+        default=None,
+        description="With `event`: whether that event happened as the scenario describes it.",
+        examples=[True],
+    )
+
+
+class Hindsight(Sourced):
+    """What happened after ``as_of``, to set beside the forecast. No model reads this section:
+    reports show it in a labelled "what happened" panel, backtests score against it."""
+
+    deal_date: Date | None = Field(
+        default=None, description="When the deal was struck (None: no deal).",
+        examples=[dt.date(2021, 3, 7)],
+    )  # fmt: skip
+    terms: Annotated[dict[str, IssueValue], _ISSUE_DOC] = Field(
+        default_factory=dict,
+        description="The deal's value per issue, in the issues' units.",
+        examples=[{"contribution": 1_183_300_000_000, "duration": 6, "new_category": False}],
+    )
+    summary: str = Field(default="", description="The outcome in a sentence or two.")
+    facts: list[HindsightFact] = Field(
+        default_factory=list, description="Dated facts after as_of ([[hindsight.facts]])."
     )
 
 
@@ -927,8 +1085,9 @@ class Scenario(Strict):
         description="Named variants of the agreement (offers, demands): each states only what "
         "differs from [agreement] and is merged over it.",
     )
-    deadlines: list[Deadline] = Field(
-        default_factory=list, description="Dated events bounding the talks ([[deadlines]])."
+    events: list[Event] = Field(
+        default_factory=list,
+        description="Dated events: meetings and deadlines, and changes to the game ([[events]]).",
     )
     indices: dict[Id, IndexSeries] = Field(
         default_factory=dict,
@@ -948,9 +1107,14 @@ class Scenario(Strict):
         default=None,
         description="Distributions on numeric fields and strategy mixes for sweeps (optional).",
     )
+    hindsight: Hindsight | None = Field(
+        default=None,
+        description="What happened after as_of, for comparison only: no model reads it.",
+    )
 
     _source_path: Path | None = PrivateAttr(default=None)
     _content_hash: str | None = PrivateAttr(default=None)
+    _derived: tuple[str, ...] = PrivateAttr(default=())
 
     @model_validator(mode="wrap")
     @classmethod
@@ -963,6 +1127,11 @@ class Scenario(Strict):
 
     @model_validator(mode="after")
     def _cross_check(self) -> Scenario:
+        from burdenshare.scenario.derive import derive_positions
+
+        # derived values first (defensively: a bad reference derives nothing), so that the
+        # checks see the positions every model will read
+        self._derived = tuple(derive_positions(self))
         raise_findings("Scenario", run_checks(self))
         return self
 
@@ -979,6 +1148,19 @@ class Scenario(Strict):
     def source_path(self) -> Path | None:
         """The file the scenario was loaded from (``None`` when built in Python or from text)."""
         return self._source_path
+
+    @property
+    def derived(self) -> tuple[str, ...]:
+        """Dotted paths whose values were derived from a stated fact rather than written: ideals
+        from a party's ``opening`` schedule, positions of actors that voice a party."""
+        return self._derived
+
+    def opening(self, party: str) -> dict[str, Any]:
+        """The party's stated opening position on each issue ``[bargaining] terms`` links to its
+        ``opening`` schedule (empty without one)."""
+        from burdenshare.scenario.derive import opening_position
+
+        return opening_position(self, party)
 
     @property
     def content_hash(self) -> str:
@@ -1000,7 +1182,7 @@ class Scenario(Strict):
         return next(pid for pid, party in self.parties.items() if party.role == role)
 
     def iter_issue_values(self) -> Iterator[tuple[tuple[str | int, ...], str, object]]:
-        """Every (path, issue id, value) stated in preferences, ratifier limits and members."""
+        """Every (path, issue id, value) in preferences, ratifier limits, members and hindsight."""
         for pid, pref in self.preferences.items():
             for table in ("ideal", "reservation"):
                 for iid, value in getattr(pref, table).items():
@@ -1011,3 +1193,6 @@ class Scenario(Strict):
             for i, member in enumerate(party.ratifier.members):
                 for iid, value in member.ideal.items():
                     yield ("parties", pid, "ratifier", "members", i, "ideal", iid), iid, value
+        if self.hindsight is not None:
+            for iid, value in self.hindsight.terms.items():
+                yield ("hindsight", "terms", iid), iid, value

@@ -1,10 +1,5 @@
-"""Uncertainty sweeps: distributions on scenario fields, counter-based draws, applied scenarios.
+"""Uncertainty sweeps: counter-based draws, applied scenarios, one negotiation per draw.
 
-Only the light modules are imported here (the scenario schema imports :mod:`.spec`); use
-``burdenshare.sweep.draws.draw_parameters`` and ``burdenshare.sweep.apply.apply_draw`` directly.
+The ``[uncertainty]`` section itself (distributions, paths) is part of the scenario schema:
+:mod:`burdenshare.scenario.uncertainty` and :mod:`burdenshare.scenario.distributions`.
 """
-
-from burdenshare.sweep.distributions import DISTRIBUTIONS, Distribution
-from burdenshare.sweep.spec import UncertaintySpec, check_against
-
-__all__ = ["DISTRIBUTIONS", "Distribution", "UncertaintySpec", "check_against"]

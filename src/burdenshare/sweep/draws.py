@@ -18,18 +18,20 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from burdenshare.sweep.distributions import Grid
-from burdenshare.sweep.spec import UncertaintySpec, is_numeric, resolve
+from burdenshare.scenario.distributions import Grid
+from burdenshare.scenario.uncertainty import UncertaintySpec, is_numeric, resolve
 
 if TYPE_CHECKING:
     from burdenshare.scenario.schema import Scenario
 
-__all__ = ["BLOCK", "STRATEGY_PREFIX", "block_generator", "draw_parameters"]
+__all__ = ["BLOCK", "EVENT_PREFIX", "STRATEGY_PREFIX", "block_generator", "draw_parameters"]
 
 #: Draws per block (part of the definition of the draws: changing it changes every draw).
 BLOCK = 4096
 #: Column prefix of drawn strategies: ``strategy.<party id>``.
 STRATEGY_PREFIX = "strategy."
+#: Column prefix of uncertain events: ``event.<event id>`` is True in draws where it happens.
+EVENT_PREFIX = "event."
 
 
 def block_generator(seed: int, block: int) -> np.random.Generator:

@@ -93,7 +93,7 @@ class SweepSummary:
 
 def lapse_date(scenario: Scenario) -> dt.date | None:
     """The date of the scenario's first ``lapse`` deadline (the old agreement expires)."""
-    dates = [d.date for d in scenario.deadlines if d.kind == "lapse"]
+    dates = [d.date for d in scenario.events if d.kind == "lapse"]
     return min(dates) if dates else None
 
 

@@ -49,7 +49,7 @@ from burdenshare.bargaining.strategies.concession import KIND_TIME_DEPENDENT
 from burdenshare.errors import BurdenshareError, Problem
 from burdenshare.sweep.draws import STRATEGY_PREFIX, draw_parameters
 from burdenshare.sweep.interp import interp_rows
-from burdenshare.sweep.spec import is_numeric
+from burdenshare.scenario.uncertainty import is_numeric
 
 if TYPE_CHECKING:
     from burdenshare.bargaining.domain import Domain

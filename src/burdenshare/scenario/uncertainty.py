@@ -19,14 +19,14 @@ exists and holds a number, the party exists) are :func:`uncertainty_findings`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, Field, model_validator
 
 from burdenshare.errors import Problem
+from burdenshare.scenario.distributions import Distribution, distribution_union
+from burdenshare.scenario.paths import PathError, is_numeric, resolve, split_path
 from burdenshare.spec_base import Strict
-from burdenshare.sweep.distributions import Distribution, distribution_union
 
 if TYPE_CHECKING:
     from burdenshare.scenario.findings import Finding
@@ -36,6 +36,7 @@ __all__ = [
     "PathError",
     "UncertaintySpec",
     "check_against",
+    "is_numeric",
     "resolve",
     "split_path",
     "uncertainty_findings",
@@ -114,61 +115,6 @@ class UncertaintySpec(Strict):
     def distributions(self) -> dict[str, Distribution]:
         """The ``params`` table (typed)."""
         return dict(self.params)
-
-
-class PathError(Exception):
-    """Internal: a dotted path does not lead to a field (message says why)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-Key = str | int
-
-
-def split_path(path: str) -> list[str]:
-    """``"a.b.2021"`` → ``["a", "b", "2021"]``."""
-    return path.split(".")
-
-
-def _step(node: Any, part: str, done: str) -> tuple[Key, Any]:
-    from burdenshare.scenario.findings import suggest
-
-    where = f" in '{done}'" if done else ""
-    if isinstance(node, BaseModel):
-        fields = list(type(node).model_fields)
-        if part not in fields:
-            raise PathError(f"no field '{part}'{where}" + suggest(part, fields))
-        return part, getattr(node, part)
-    if isinstance(node, dict):
-        for key in node:
-            if str(key) == part:
-                return key, node[key]
-        raise PathError(f"no key '{part}'{where}" + suggest(part, [str(k) for k in node]))
-    if isinstance(node, list | tuple):
-        if part.isdigit() and int(part) < len(node):
-            return int(part), node[int(part)]
-        raise PathError(f"no item '{part}'{where} (it has {len(node)} items, numbered from 0)")
-    raise PathError(f"'{done}' is a value, not a table, so it has no '{part}'")
-
-
-def resolve(scenario: Scenario, path: str) -> tuple[tuple[Key, ...], Any]:
-    """The location (real keys, ints for list items and integer table keys) and current value.
-
-    Raises :class:`PathError` when the path leads nowhere.
-    """
-    node: Any = scenario
-    loc: list[Key] = []
-    for part in split_path(path):
-        key, node = _step(node, part, ".".join(str(k) for k in loc))
-        loc.append(key)
-    return tuple(loc), node
-
-
-def is_numeric(value: object) -> bool:
-    """A number a distribution may replace (booleans are not numbers here)."""
-    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
 def uncertainty_findings(spec: UncertaintySpec, scenario: Scenario) -> Iterator[Finding]:
@@ -256,7 +202,7 @@ def _support_findings(spec: UncertaintySpec, scenario: Scenario) -> Iterator[Fin
     from pydantic import ValidationError
 
     from burdenshare.scenario.findings import Finding
-    from burdenshare.sweep.apply import apply_draw
+    from burdenshare.scenario.paths import with_fields
 
     numeric = {}
     for path, dist in spec.params.items():
@@ -271,7 +217,7 @@ def _support_findings(spec: UncertaintySpec, scenario: Scenario) -> Iterator[Fin
 
     def refused(row: dict[str, float]) -> str | None:
         try:
-            apply_draw(plain, row)
+            with_fields(plain, row)
         except ValidationError as exc:
             return str(exc.errors(include_url=False)[0]["msg"]).removeprefix("Value error, ")
         except (ValueError, OverflowError) as exc:
