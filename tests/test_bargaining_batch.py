@@ -83,6 +83,7 @@ def random_setting(seed: int, rows: int, n: int, n_steps: int, negmas: bool, ext
             if rng.random() < 0.5:  # one mask per side: the vetoes are counted per side
                 other = rng.random((rows, n)) < rng.uniform(0.5, 1.0)
                 setting["ratifiable"] = (setting["ratifiable"], other)
+                setting["reveal"] = bool(rng.random() < 0.5)  # a veto strikes all it rejects
         if rng.random() < 0.4:  # calendar clocks: each side reaches t = 1 at its own round
             clocks = []
             for _ in range(2):
@@ -100,7 +101,7 @@ def random_setting(seed: int, rows: int, n: int, n_steps: int, negmas: bool, ext
 
 def run_both(setting: dict, openers: list, responders: list, seed: int = 0, **kw) -> None:
     rows = len(openers)
-    extra = {k: setting[k] for k in ("times", "rounds", "struck") if k in setting}
+    extra = {k: setting[k] for k in ("times", "rounds", "struck", "reveal") if k in setting}
     batch = negotiate_batch(
         setting["u"][0],
         setting["u"][1],
@@ -137,6 +138,7 @@ def run_both(setting: dict, openers: list, responders: list, seed: int = 0, **kw
             times=setting.get("times"),
             rounds=setting.get("rounds"),
             struck=None if carried is None else set(np.flatnonzero(carried[b]).tolist()),
+            reveal=(pair[0][b], pair[1][b]) if setting.get("reveal") else None,
         )
         assert_row(batch, b, single)
         for side in range(2):

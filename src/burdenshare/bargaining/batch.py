@@ -261,6 +261,7 @@ def negotiate_batch(
     rounds: tuple[int, int] | None = None,
     struck: ArrayLike | None = None,
     return_struck: bool = False,
+    reveal: bool = False,
 ) -> BatchResult:
     """Run many negotiations of one outcome space and deadline; row b equals
     ``negotiate(row b's inputs, seed=SeedSequence(seed).spawn(batch)[b])``.
@@ -282,6 +283,8 @@ def negotiate_batch(
             (see :func:`~burdenshare.bargaining.engine.negotiate`).
         struck: ``[batch, n_outcomes]`` outcomes voided before the window (or None);
             ``return_struck`` puts the struck outcomes at the end in the result.
+        reveal: with a pair of ``ratifiable`` masks, a voided deal also strikes every outcome a
+            rejecting side's ratifier rejects (see ``engine.negotiate``'s ``reveal``).
     """
     negmas = engine.check_mode(compat)
     n_steps = engine.check_steps(n_steps)
@@ -302,6 +305,10 @@ def negotiate_batch(
             ]
         )
     masks, sides_masks = _masks(ratifiable, n)
+    if reveal and not sides_masks:
+        raise BurdenshareError(
+            [Problem("reveal needs one ratifiable mask per side", path="ratifiable")]
+        )
     rows = _rows(size, us, opener, responder, reserved, discount, masks)
     strategies = [StrategyBatch.build(opener, rows), StrategyBatch.build(responder, rows)]
     rs = [engine.check_reserved(reserved[i], n_steps, f"reserved[{i}]", rows) for i in range(2)]
@@ -352,12 +359,12 @@ def negotiate_batch(
         carried = None if struck_in is None else struck_in[sl]
         chunk = _Chunk(
             sl, us, shared, strategies, rs, ds, (masks, sides_masks), side_times, negmas,
-            n_steps, out, window, carried,
+            n_steps, out, window, carried, reveal,
         )  # fmt: skip
         chunk.run()
         _reference_rows(
             sl, us, strategies, rs, ds, (masks, sides_masks), compat, n_steps, root, ids, out,
-            side_times if times is not None else None, rounds, carried,
+            side_times if times is not None else None, rounds, carried, reveal,
         )  # fmt: skip
     return out
 
@@ -579,8 +586,10 @@ class _Chunk:
         out: BatchResult,
         window: tuple[int, int],
         struck: np.ndarray | None,
+        reveal: bool = False,
     ) -> None:
         self.sl, self.out, self.n_steps = sl, out, n_steps
+        self.reveal = reveal
         self.first, self.stop = window
         strat = [s.take(sl) for s in strategies]
         self.vector = (strat[0].kind != KIND_REFERENCE) & (strat[1].kind != KIND_REFERENCE)
@@ -707,7 +716,11 @@ class _Chunk:
         self.table[rows] = -1
         self.n_voided[rows] += 1
         for side, mask in enumerate(self.side_masks):
-            self.vetoed[side][rows] += ~mask[rows if mask.shape[0] > 1 else 0, outcomes]
+            rejected = ~mask[rows if mask.shape[0] > 1 else 0, outcomes]
+            self.vetoed[side][rows] += rejected
+            if self.reveal and rejected.any():
+                hit = rows[rejected]
+                self.struck[hit] |= ~mask[hit if mask.shape[0] > 1 else np.zeros_like(hit)]
 
     def _unstruck(
         self, side: _Side, rows: np.ndarray, picks: np.ndarray, s: int
@@ -816,6 +829,7 @@ def _reference_rows(
     times: tuple[np.ndarray, np.ndarray] | None,
     rounds: tuple[int, int] | None,
     struck: np.ndarray | None,
+    reveal: bool = False,
 ) -> None:
     """Rows with a non-vectorised strategy: the reference engine, one row at a time."""
     kinds = [s.kind[sl] for s in strategies]
@@ -839,6 +853,7 @@ def _reference_rows(
             times=times,
             rounds=rounds,
             struck=carried,
+            reveal=tuple(m[b] if m.ndim == 2 else m for m in pair) if reveal else None,  # type: ignore[arg-type]
         )
         out.agreement[b] = -1 if result.agreement is None else result.agreement
         out.step[b] = result.step

@@ -58,8 +58,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Domain", "GridSpec", "continuous_issue", "domain_from_scenario"]
 
-#: A continuous issue's grid: a step (float) or the grid points themselves.
-GridSpec = float | Sequence[float]
+#: A continuous issue's grid: a step (float), the grid points themselves, or piecewise steps
+#: ``[(from, step), ...]``.
+GridSpec = float | Sequence[float] | Sequence[tuple[float, float]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -192,7 +193,11 @@ def continuous_issue(
     :func:`~burdenshare.bargaining.outcomes.default_steps`); ``knots`` are added to step grids.
     """
     if spec is not None and not isinstance(spec, int | float):
-        return Issue.continuous(name, low, high, points=[float(x) for x in spec])
+        items = list(spec)
+        if items and all(isinstance(x, list | tuple) for x in items):
+            pairs = [(float(a), float(b)) for a, b in items]
+            return Issue.continuous(name, low, high, steps=pairs, include=knots)
+        return Issue.continuous(name, low, high, points=[float(x) for x in items])
     step = float(spec) if spec is not None else default_steps(sensitivity)[name]
     return Issue.continuous(name, low, high, step=step, include=knots)
 

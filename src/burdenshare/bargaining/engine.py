@@ -365,6 +365,7 @@ def negotiate(
     times: tuple[ArrayLike, ArrayLike] | None = None,
     rounds: tuple[int, int] | None = None,
     struck: set[int] | None = None,
+    reveal: tuple[ArrayLike, ArrayLike] | None = None,
 ) -> Negotiation:
     """Run one negotiation and return its result with the full trace.
 
@@ -387,6 +388,9 @@ def negotiate(
             whose game changes on dated events (:mod:`burdenshare.bargaining.scenario`).
         struck: outcomes already voided by ratification before ``first`` (not offered again);
             the result's :attr:`Negotiation.struck` is the set at the end.
+        reveal: each side's ratifier as a boolean mask over outcomes: a rejection is public,
+            so when a tentative deal is voided, every outcome a rejecting ratifier would also
+            reject is struck with it (without ``reveal`` only the voided outcome is).
     """
     negmas = check_mode(compat)
     n_steps = check_steps(n_steps)
@@ -412,6 +416,15 @@ def negotiate(
         check_negmas_inputs(negmas, discount, ratify, varies)
     side_times = check_times(times, n_steps, negmas)
     first, stop = check_rounds(rounds, n_steps)
+    revealed: tuple[set[int], set[int]] | None = None
+    if reveal is not None:
+        masks = [np.asarray(m, dtype=bool) for m in reveal]
+        if any(m.shape != us[0].shape for m in masks):
+            raise BurdenshareError([Problem("reveal masks must cover the outcomes", path="reveal")])
+        revealed = (
+            set(np.flatnonzero(~masks[0]).tolist()),
+            set(np.flatnonzero(~masks[1]).tolist()),
+        )
     if negmas and (times is not None or rounds is not None or struck):
         raise BurdenshareError(
             [Problem("compat='negmas' plays whole negotiations on NegMAS's clock", path="compat")]
@@ -459,7 +472,7 @@ def negotiate(
             _numpy_picks=8 if sorted_u.shape[0] > 256 else 0,
         )
         strategies[side].start(view)
-    return _run(u_lists, rs, deltas, strategies, n_steps, ratify, struck, first, stop)
+    return _run(u_lists, rs, deltas, strategies, n_steps, ratify, struck, first, stop, revealed)
 
 
 def _run(
@@ -472,6 +485,7 @@ def _run(
     struck: set[int],
     first: int,
     stop: int,
+    revealed: tuple[set[int], set[int]] | None = None,
 ) -> Negotiation:
     u0, u1 = us
     n = len(u0)
@@ -524,6 +538,10 @@ def _run(
                 if ratify is not None and not ratify(table):
                     log((s, side, 2, table))
                     struck.add(table)
+                    if revealed is not None:
+                        for rejected in revealed:
+                            if table in rejected:
+                                struck |= rejected
                     table = None
                     continue
                 return finish(table, s, side, Reason.AGREED)

@@ -129,9 +129,13 @@ class Issue:
         step: float | None = None,
         points: Sequence[float] | None = None,
         include: Iterable[float] = (),
+        steps: Sequence[tuple[float, float]] | None = None,
     ) -> Issue:
         """A real range on a grid.
 
+        With ``steps`` (``[(from, step), ...]``, ``from`` increasing, the first at or below
+        ``low``), the step changes at each ``from``: fine where deals happen, coarse elsewhere;
+        ``high`` and the knots of ``include`` are added as with one step.
         With ``points``, the grid is exactly those points (sorted; each within ``[low, high]``).
         Otherwise it is ``low, low + step, low + 2·step, …`` up to ``high``, with ``high`` added
         when the steps do not land on it (``step=None`` gives just the two ends), and every point
@@ -159,7 +163,29 @@ class Issue:
                     found=", ".join(f"{x:g}" for x in outside[:5]) or "no points",
                 )
             return cls(name, "continuous", [float(x) for x in grid], grid)
-        if step is None:
+        if steps is not None:
+            pieces = [(float(a), float(b)) for a, b in steps]
+            bad = [b for _, b in pieces if not (math.isfinite(b) and b > 0)]
+            starts = [a for a, _ in pieces]
+            if not pieces or bad or starts != sorted(starts) or starts[0] > low + tol:
+                raise _fail(
+                    "piecewise grid steps must start at or below the issue's low end, in "
+                    "increasing order, each step > 0",
+                    path=name,
+                    found=", ".join(f"({a:g}, {b:g})" for a, b in pieces),
+                )
+            parts = []
+            for k, (start, size) in enumerate(pieces):
+                begin = max(start, low)
+                end = min(pieces[k + 1][0] if k + 1 < len(pieces) else high, high)
+                if end <= begin:
+                    continue
+                count = math.floor((end - begin) / size + 1e-9)
+                _check_count(name, sum(len(p) for p in parts) + count + 2)
+                parts.append(begin + size * np.arange(count + 1, dtype=np.float64))
+            grid = np.unique(np.concatenate([*parts, [high]]))
+            grid = grid[grid <= high]
+        elif step is None:
             grid = np.array([low, high])
         else:
             if not (math.isfinite(step) and step > 0):

@@ -4,29 +4,48 @@ No I/O. ``bargain_scenario`` maps a validated scenario to a :class:`~.domain.Dom
 preferences), builds each party's ratifier from ``[parties.<id>.ratifier]`` (two-level game: a
 tentative agreement stands only if both ratifiers accept it; otherwise it is voided and talks go
 on), and runs the reference engine.
+
+**Calendar and events.** With ``[bargaining] first_round/last_round`` rounds have dates, spread
+evenly. Each party's time-dependent strategy concedes on its own clock: relative time
+``t_s = min(1, s / s_c)`` where ``s_c`` is the first round on or after its ``concede_by`` date
+(default: the last round), so a side whose date has passed sits at its floor. The ``[[events]]``
+that change the game (their ``set`` table) cut the rounds into **segments**
+(:func:`segments`): each segment plays on the scenario with every event in force by its first
+round, on the same outcome space. A segment starts with an empty table; outcomes voided by
+ratification stay off the agenda unless the new segment's ratifiers accept them (a new president
+may sign what the old one vetoed); talks that ended without a deal (a walk-out, an exhausted
+agenda) resume when the next segment starts — the game changed, so the parties meet again.
+Uncertain events happen in a single run when their probability is at least one half, unless
+``events`` says otherwise; sweeps draw them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from burdenshare.bargaining.domain import Domain, domain_from_scenario
 from burdenshare.bargaining.engine import Negotiation, negotiate
 from burdenshare.bargaining.ratification import Ratifier, ratifier_from_spec, tied_hands_utility
+from burdenshare.bargaining.strategies import Strategy
 from burdenshare.errors import BurdenshareError, Problem
 from burdenshare.scenario import Scenario
 
 __all__ = [
     "ScenarioBargain",
+    "Segment",
     "bargain_scenario",
+    "clocks",
+    "events_happening",
     "ratifier_limits",
     "ratifier_mask",
     "reservation_mask",
+    "round_of",
     "scenario_ratifiers",
+    "segments",
     "two_level_win_set",
 ]
 
@@ -120,6 +139,99 @@ def round_dates(scenario: Scenario, n_steps: int) -> list[dt.date] | None:
     ]
 
 
+def round_of(dates: list[dt.date], day: dt.date) -> int:
+    """The first round on or after ``day`` (``len(dates)`` when every round is earlier)."""
+    return next((s for s, d in enumerate(dates) if d >= day), len(dates))
+
+
+def clocks(scenario: Scenario, n_steps: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each side's relative time per round (sending party first), or None for the engines'
+    default clock: ``t_s = min(1, s / s_c)`` with ``s_c`` the round of the party's
+    ``[bargaining] concede_by`` date."""
+    from burdenshare.bargaining.strategies import schedule
+
+    spec = scenario.bargaining
+    dates = round_dates(scenario, n_steps)
+    if spec is None or not spec.concede_by or dates is None:
+        return None
+    out = []
+    for role in ("sending", "host"):
+        day = spec.concede_by.get(scenario.party_id(role))
+        if day is None:
+            out.append(schedule.relative_times(n_steps, False))
+            continue
+        end = min(round_of(dates, day), n_steps - 1)
+        t = np.ones(n_steps) if end == 0 else np.minimum(np.arange(n_steps) / end, 1.0)
+        out.append(t)
+    return out[0], out[1]
+
+
+def events_happening(scenario: Scenario, choices: Mapping[str, bool] | None = None) -> set[str]:
+    """Ids of the events that happen: certain ones, and uncertain ones as ``choices`` says or,
+    where it says nothing, when their probability is at least one half."""
+    choices = dict(choices or {})
+    unknown = [k for k in choices if k not in {e.id for e in scenario.events}]
+    if unknown:
+        raise BurdenshareError(
+            [
+                Problem(
+                    f"unknown event '{k}'",
+                    path="events",
+                    expected="one of " + ", ".join(e.id for e in scenario.events),
+                    found=k,
+                )
+                for k in unknown
+            ]
+        )
+    return {
+        e.id
+        for e in scenario.events
+        if (not e.uncertain) or choices.get(e.id, e.probability >= 0.5)
+    }
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Rounds ``first … stop − 1`` played on ``scenario``: the base scenario with ``values`` set
+    by the events in ``events``, in force by round ``first``."""
+
+    first: int
+    stop: int
+    scenario: Scenario
+    events: tuple[str, ...]
+    values: Mapping[str, object] = field(default_factory=dict)
+
+
+def segments(scenario: Scenario, n_steps: int, happened: set[str] | None = None) -> list[Segment]:
+    """The rounds cut where a happening event changes the game (its ``set`` takes effect).
+
+    ``happened``: ids of the events that happen (default :func:`events_happening`). An event
+    that takes effect after the last round changes nothing; one on or before the first round
+    applies from round 0. Later events override earlier ones on the same field.
+    """
+    from burdenshare.scenario.paths import with_fields
+
+    happened = events_happening(scenario) if happened is None else happened
+    dates = round_dates(scenario, n_steps)
+    changing = [e for e in scenario.events if e.set and e.id in happened]
+    if not changing or dates is None:
+        return [Segment(0, n_steps, scenario, ())]
+    start = {e.id: round_of(dates, e.starts) for e in changing}
+    cuts = sorted({0, *(r for r in start.values() if r < n_steps)})
+    out = []
+    for k, first in enumerate(cuts):
+        stop = cuts[k + 1] if k + 1 < len(cuts) else n_steps
+        active = sorted(
+            (e for e in changing if start[e.id] <= first), key=lambda e: (e.starts, e.date)
+        )
+        values: dict[str, object] = {}
+        for e in active:
+            values.update(e.set)
+        variant = with_fields(scenario, values) if values else scenario
+        out.append(Segment(first, stop, variant, tuple(e.id for e in active), values))
+    return out
+
+
 def reserved_path(scenario: Scenario, domain: Domain, party: str, n_steps: int) -> np.ndarray:
     """The party's no-deal utility in each round: its ``reservation_value`` until its outside
     option becomes available (``available_from``, by the round's calendar date), then the outside
@@ -161,7 +273,11 @@ def ratifier_mask(
 
 @dataclass(frozen=True)
 class ScenarioBargain:
-    """One negotiation on a scenario, with what the report and the CLI need to describe it."""
+    """One negotiation on a scenario, with what the report and the CLI need to describe it.
+
+    ``result`` is the whole negotiation (every segment's moves in one trace, each move's
+    utilities those of its segment); ``runs`` holds each segment with its own result.
+    """
 
     domain: Domain
     opener: str
@@ -169,12 +285,35 @@ class ScenarioBargain:
     strategies: dict[str, str]
     ratified: bool
     result: Negotiation
-    #: two-level win-set (both ratifiers accept), or None without ratification
+    #: two-level win-set (both ratifiers accept) of the last segment, or None without
+    #: ratification
     win_set: np.ndarray | None
+    runs: tuple[tuple[Segment, Negotiation], ...] = ()
+    dates: tuple[dt.date, ...] | None = None
 
     def agreement(self) -> dict[str, object] | None:
         a = self.result.agreement
         return None if a is None else self.domain.space.outcome(a)
+
+    @property
+    def end_date(self) -> dt.date | None:
+        """Date of the round the talks ended in (None without calendar rounds)."""
+        if self.dates is None:
+            return None
+        return self.dates[min(self.result.step, len(self.dates)) - 1]
+
+
+def _strategy_for(name: str, exponent: float | None) -> Strategy | str:
+    """The named strategy, with the scenario's concession exponent when it is time-dependent."""
+    from burdenshare.bargaining.strategies import make_strategy
+    from burdenshare.bargaining.strategies.concession import TimeDependent, WalkOut
+
+    if exponent is None:
+        return name
+    made = make_strategy(name)
+    if isinstance(made, TimeDependent | WalkOut):
+        return make_strategy(made, e=float(exponent))
+    return name
 
 
 def bargain_scenario(
@@ -187,12 +326,20 @@ def bargain_scenario(
     seed: int = 0,
     domain: Domain | None = None,
     win_set: np.ndarray | None = None,
+    events: Mapping[str, bool] | None = None,
+    exponents: bool = False,
 ) -> ScenarioBargain:
     """Run one negotiation: the sending party opens; ``strategies`` maps party id → strategy.
+
+    The talks run segment by segment (:func:`segments`; module docstring), on each side's clock
+    (:func:`clocks`). ``events`` chooses uncertain events (id → happens); ``exponents`` gives
+    time-dependent strategies the scenario's ``[bargaining] exponents`` (as sweeps do).
 
     With ``tied_hands`` each negotiator whose ratifier must consent knows its own win-set
     (Putnam's "tied hands"): its strategy sees outcomes outside it as worse than no deal, so it
     neither offers nor accepts them. Utilities reported for the deal are the true ones.
+    ``domain`` and ``win_set`` (the base scenario's) may be passed in by callers running many
+    negotiations; without events they are used as given.
     """
     domain = domain if domain is not None else domain_from_scenario(scenario)
     opener = scenario.party_id("sending")
@@ -214,43 +361,105 @@ def bargain_scenario(
                 for p in missing
             ]
         )
+    if tied_hands and not ratification:
+        raise BurdenshareError(
+            [Problem("tied hands needs ratification", expected="--ratify with --tied-hands")]
+        )
     i, j = domain.parties.index(opener), domain.parties.index(responder)
-    ratify = None
-    if not ratification:
-        win_set = None
-    else:
-        ratifiers = scenario_ratifiers(scenario, domain)
-        if win_set is None:  # callers running many negotiations pass it in
-            win_set = two_level_win_set(scenario, domain, ratifiers)
+    parts = segments(scenario, n_steps, events_happening(scenario, events))
+    runs: list[tuple[Segment, Negotiation]] = []
+    struck: set[int] = set()
+    seg_win: np.ndarray | None = None
+    for k, seg in enumerate(parts):
+        sc = seg.scenario
+        same = k == 0 and sc is scenario
+        dom = domain if same else domain_from_scenario(sc, space=domain.space)
+        ratify = None
+        seg_win = None
+        reveal = None
+        if ratification:
+            ratifiers = scenario_ratifiers(sc, dom)
+            seg_win = (
+                win_set if (win_set is not None and sc is scenario) else two_level_win_set(
+                    sc, dom, ratifiers
+                )
+            )  # fmt: skip
+            struck = {o for o in struck if not seg_win[o]}
+            if sc.bargaining is not None and sc.bargaining.veto_reveals:
+                reveal = (
+                    ratifier_mask(sc, dom, opener, ratifiers[opener]),
+                    ratifier_mask(sc, dom, responder, ratifiers[responder]),
+                )
 
-        def ratify(outcome: int) -> bool:
-            return bool(win_set[outcome])
+            def ratify(outcome: int, w: np.ndarray = seg_win) -> bool:
+                return bool(w[outcome])
 
-    u_open, u_resp = domain.utilities[i], domain.utilities[j]
-    if tied_hands:
-        if not ratification:
-            raise BurdenshareError(
-                [Problem("tied hands needs ratification", expected="--ratify with --tied-hands")]
-            )
-        own = {p: ratifier_mask(scenario, domain, p, ratifiers[p]) for p in (opener, responder)}
-        u_open = tied_hands_utility(u_open, own[opener], float(domain.reserved[i]))
-        u_resp = tied_hands_utility(u_resp, own[responder], float(domain.reserved[j]))
-    result = negotiate(
-        u_open,
-        u_resp,
-        strategies[opener],
-        strategies[responder],
-        n_steps,
-        reserved=(
-            reserved_path(scenario, domain, opener, n_steps),
-            reserved_path(scenario, domain, responder, n_steps),
-        ),
-        ratify=ratify,
-        seed=seed,
-    )
+        u_open, u_resp = dom.utilities[i], dom.utilities[j]
+        if tied_hands:
+            own = {p: ratifier_mask(sc, dom, p, ratifiers[p]) for p in (opener, responder)}
+            u_open = tied_hands_utility(u_open, own[opener], float(dom.reserved[i]))
+            u_resp = tied_hands_utility(u_resp, own[responder], float(dom.reserved[j]))
+        spec = sc.bargaining
+        expo = dict(spec.exponents) if (exponents and spec is not None) else {}
+        result = negotiate(
+            u_open,
+            u_resp,
+            _strategy_for(strategies[opener], expo.get(opener)),
+            _strategy_for(strategies[responder], expo.get(responder)),
+            n_steps,
+            reserved=(
+                reserved_path(sc, dom, opener, n_steps),
+                reserved_path(sc, dom, responder, n_steps),
+            ),
+            ratify=ratify,
+            seed=seed,
+            times=clocks(sc, n_steps),
+            rounds=(seg.first, seg.stop) if len(parts) > 1 else None,
+            struck=struck,
+            reveal=reveal,
+        )
+        runs.append((seg, result))
+        struck = set(result.struck)
+        if result.agreement is not None:
+            break
+    merged = _merge(runs, n_steps)
+    dates = round_dates(scenario, n_steps)
     return ScenarioBargain(
-        domain, opener, responder, dict(strategies), ratification, result, win_set
+        domain,
+        opener,
+        responder,
+        dict(strategies),
+        ratification,
+        merged,
+        seg_win,
+        tuple(runs),
+        None if dates is None else tuple(dates),
     )
+
+
+def _merge(runs: list[tuple[Segment, Negotiation]], n_steps: int) -> Negotiation:
+    """One negotiation from its segments: the last segment's ending, every segment's moves."""
+    last = runs[-1][1]
+    if len(runs) == 1:
+        return last
+    events = [e for _, r in runs for e in r.events]
+    trace = [t for _, r in runs for t in r.trace]
+    timedout = last.agreement is None and last.step == n_steps and last.timedout
+    merged = Negotiation(
+        last.agreement,
+        last.step,
+        timedout,
+        last.ended_by,
+        last.reason,
+        last.utilities,
+        last.payoffs,
+        last.note,
+        events,
+        None,
+        set(last.struck),
+    )
+    merged._trace = trace
+    return merged
 
 
 @dataclass(frozen=True)

@@ -92,9 +92,7 @@ def summary_section(results: AnalysisResults) -> Section:
     if sc.events:
         parts.append("<h3>Events</h3>")
         parts.append(
-            _rows(
-                ["date", "kind", "event"], [[d.date, d.kind, d.description] for d in sc.events]
-            )
+            _rows(["date", "kind", "event"], [[d.date, d.kind, d.description] for d in sc.events])
         )
 
     if sc.sources:

@@ -193,7 +193,7 @@ def _events_set_existing_fields(sc: Scenario) -> Iterator[Finding]:
 
     if not any(e.set for e in sc.events):
         return
-    plain = sc.model_copy(update={"events": [], "uncertainty": None})
+    plain = sc.model_copy(update={"events": [], "uncertainty": None, "hindsight": None})
     for i, event in enumerate(sc.events):
         good: dict[str, object] = {}
         for path, value in event.set.items():
@@ -275,6 +275,21 @@ def _openings_and_links_exist(sc: Scenario) -> Iterator[Finding]:
                     found=toml_value(actor.voices),
                 )
     if sc.hindsight is not None:
+        # what happened may lie outside the modelled range (a six-year deal when the issue runs
+        # to five): only the issue and the kind of value are checked
+        for iid, value in sc.hindsight.terms.items():
+            finding = _issue_ref(sc, ("hindsight", "terms", iid), iid)
+            if finding:
+                yield finding
+                continue
+            numeric = sc.issues[iid].type in ("continuous", "integer")
+            if numeric != (isinstance(value, int | float) and not isinstance(value, bool)):
+                yield Finding(
+                    ("hindsight", "terms", iid),
+                    f"value of the wrong kind for issue '{iid}'",
+                    expected="a number" if numeric else sc.issues[iid].domain(),
+                    found=toml_value(value),
+                )
         ids = [e.id for e in sc.events]
         for i, fact in enumerate(sc.hindsight.facts):
             if fact.event is not None and fact.event not in ids:

@@ -977,10 +977,15 @@ class BargainingSpec(Strict):
         description="(sending party's, host's) strategy pairs whose offer traces the report shows.",
         examples=[[["boulware", "conceder"]]],
     )
-    grid: dict[str, Annotated[float, Field(gt=0)]] = Field(
+    grid: dict[
+        str,
+        Annotated[float, Field(gt=0)]
+        | list[Annotated[list[Annotated[float, Field(ge=0)]], Field(min_length=2, max_length=2)]],
+    ] = Field(
         default_factory=dict,
-        description="Grid step per continuous issue for bargaining runs (coarser = faster).",
-        examples=[{"contribution_2020": 10_000_000_000}],
+        description="Grid per continuous issue for bargaining runs (coarser = faster): a step, "
+        "or piecewise steps [[from, step], ...] (fine where deals happen, coarse elsewhere).",
+        examples=[{"contribution": 10_000_000_000}],
     )
     first_round: Date | None = Field(
         default=None,
@@ -1007,6 +1012,13 @@ class BargainingSpec(Strict):
         "marked `new`). A deal sets them on `[agreement]` to cost sweep outcomes; a party's "
         "`opening` schedule sets them as its ideal.",
         examples=[{"first_year_total": "contribution", "duration": "duration"}],
+    )
+    veto_reveals: StrictBool = Field(
+        default=False,
+        description="A ratifier's rejection is public: when it votes a tentative deal down, "
+        "every outcome it would also reject comes off the table with it (false: only the "
+        "rejected deal does, so negotiators learn a ratifier's limit one deal at a time).",
+        examples=[True],
     )
     concede_by: dict[Id, Date] = Field(
         default_factory=dict,
@@ -1182,7 +1194,7 @@ class Scenario(Strict):
         return next(pid for pid, party in self.parties.items() if party.role == role)
 
     def iter_issue_values(self) -> Iterator[tuple[tuple[str | int, ...], str, object]]:
-        """Every (path, issue id, value) in preferences, ratifier limits, members and hindsight."""
+        """Every (path, issue id, value) stated in preferences, ratifier limits and members."""
         for pid, pref in self.preferences.items():
             for table in ("ideal", "reservation"):
                 for iid, value in getattr(pref, table).items():
@@ -1193,6 +1205,3 @@ class Scenario(Strict):
             for i, member in enumerate(party.ratifier.members):
                 for iid, value in member.ideal.items():
                     yield ("parties", pid, "ratifier", "members", i, "ideal", iid), iid, value
-        if self.hindsight is not None:
-            for iid, value in self.hindsight.terms.items():
-                yield ("hindsight", "terms", iid), iid, value

@@ -9,6 +9,11 @@ bit-identical values.
 
 Grids are not random: the grids form a full factorial, enumerated in the spec's order with the
 last grid varying fastest, and draw ``i`` takes combination ``i mod (number of combinations)``.
+
+Uncertain ``[[events]]`` (probability below 1, or drawn) come last in each block: one uniform
+``U`` per event and draw, in the scenario's event order; the event happens in draw ``i`` when
+``U < p``, with ``p`` its probability (or the draw's value of ``events.<id>.probability``).
+Adding an uncertain event therefore leaves every other draw as it was.
 """
 
 from __future__ import annotations
@@ -24,7 +29,14 @@ from burdenshare.scenario.uncertainty import UncertaintySpec, is_numeric, resolv
 if TYPE_CHECKING:
     from burdenshare.scenario.schema import Scenario
 
-__all__ = ["BLOCK", "EVENT_PREFIX", "STRATEGY_PREFIX", "block_generator", "draw_parameters"]
+__all__ = [
+    "BLOCK",
+    "EVENT_PREFIX",
+    "STRATEGY_PREFIX",
+    "block_generator",
+    "draw_parameters",
+    "uncertain_events",
+]
 
 #: Draws per block (part of the definition of the draws: changing it changes every draw).
 BLOCK = 4096
@@ -40,7 +52,20 @@ def block_generator(seed: int, block: int) -> np.random.Generator:
     return np.random.Generator(np.random.Philox(key=key, counter=[0, 0, 0, block]))
 
 
-def _block(spec: UncertaintySpec, integer: dict[str, bool], seed: int, block: int) -> dict:
+def uncertain_events(scenario: Scenario) -> list[str]:
+    """Ids of the events a sweep draws: probability below 1, or a drawn probability."""
+    spec = scenario.uncertainty
+    drawn = set(spec.params) if spec is not None else set()
+    return [
+        e.id
+        for e in scenario.events
+        if e.set and (e.uncertain or f"events.{e.id}.probability" in drawn)
+    ]
+
+
+def _block(
+    spec: UncertaintySpec, integer: dict[str, bool], seed: int, block: int, events: list[str]
+) -> dict:
     rng = block_generator(seed, block)
     columns: dict[str, np.ndarray] = {}
     for path, dist in spec.params.items():
@@ -52,6 +77,8 @@ def _block(spec: UncertaintySpec, integer: dict[str, bool], seed: int, block: in
         names = np.array(list(mix), dtype=object)
         p = np.array(list(mix.values()), dtype=float)
         columns[STRATEGY_PREFIX + pid] = names[rng.choice(len(names), BLOCK, p=p / p.sum())]
+    for eid in events:
+        columns[EVENT_PREFIX + eid] = rng.random(BLOCK)
     return columns
 
 
@@ -71,7 +98,8 @@ def draw_parameters(
 ) -> pd.DataFrame:
     """One row per draw index in ``[start, stop)``: column ``draw`` and one per uncertain field.
 
-    Columns follow the spec's order (parameters, then ``strategy.<party>``). A field whose current
+    Columns follow the spec's order (parameters, then ``strategy.<party>``, then
+    ``event.<id>`` for each uncertain event, True where it happens). A field whose current
     value is an integer (``bargaining.steps``, a seat count, an amount written as an integer) gets
     draws rounded to the nearest integer.
     """
@@ -82,11 +110,12 @@ def draw_parameters(
         value = resolve(scenario, path)[1]
         integer[path] = is_numeric(value) and isinstance(value, int)
     index = np.arange(start, stop, dtype=np.int64)
+    events = uncertain_events(scenario)
     parts: list[dict] = []
     first = start // BLOCK
     for b in range(first, max(-(-stop // BLOCK), first + 1)):  # an empty range keeps dtypes
         lo, hi = max(start, b * BLOCK) - b * BLOCK, min(stop, (b + 1) * BLOCK) - b * BLOCK
-        parts.append({k: v[lo:hi] for k, v in _block(spec, integer, seed, b).items()})
+        parts.append({k: v[lo:hi] for k, v in _block(spec, integer, seed, b, events).items()})
     random = {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
     grid = _grid_columns(spec, index, integer)
     ordered = {"draw": index}
@@ -94,4 +123,9 @@ def draw_parameters(
         ordered[path] = grid[path] if path in grid else random[path]
     for pid in spec.strategies:
         ordered[STRATEGY_PREFIX + pid] = random[STRATEGY_PREFIX + pid]
+    by_id = {e.id: e for e in scenario.events}
+    for eid in events:
+        drawn = f"events.{eid}.probability"
+        p = ordered[drawn] if drawn in ordered else by_id[eid].probability
+        ordered[EVENT_PREFIX + eid] = random[EVENT_PREFIX + eid] < p
     return pd.DataFrame(ordered)

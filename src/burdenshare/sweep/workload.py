@@ -28,6 +28,13 @@ milliseconds, so sweep actors over thousands of draws, not millions).
 A chunk's rows are then run in lock-step by :func:`~burdenshare.bargaining.batch.negotiate_batch`,
 with row seeds keyed by draw index. Nothing depends on the chunking, so the stored table is the
 same for every executor and worker count.
+
+**Events.** Rows are also grouped by which uncertain ``[[events]]`` happen in them
+(``event.<id>`` columns). Each group plays the segments
+:func:`~burdenshare.bargaining.scenario.segments` gives its scenario, as
+``bargain_scenario`` does: rows without a deal move on to the next segment, their struck outcomes
+carried over except those the new ratifiers accept. In a segment, a drawn row field that an event
+in force sets takes the event's value (or the draw of ``events.<id>.set.<field>``).
 """
 
 from __future__ import annotations
@@ -46,17 +53,30 @@ import pandas as pd
 from burdenshare.bargaining.batch import BatchResult, StrategyBatch, negotiate_batch
 from burdenshare.bargaining.strategies.base import Reason
 from burdenshare.bargaining.strategies.concession import KIND_TIME_DEPENDENT
+from burdenshare.bargaining.utility import overshoot
 from burdenshare.errors import BurdenshareError, Problem
-from burdenshare.sweep.draws import STRATEGY_PREFIX, draw_parameters
-from burdenshare.sweep.interp import interp_rows
 from burdenshare.scenario.uncertainty import is_numeric
+from burdenshare.sweep.draws import (
+    EVENT_PREFIX,
+    STRATEGY_PREFIX,
+    draw_parameters,
+    uncertain_events,
+)
+from burdenshare.sweep.interp import interp_rows
 
 if TYPE_CHECKING:
     from burdenshare.bargaining.domain import Domain
     from burdenshare.bargaining.outcomes import OutcomeSpace
     from burdenshare.scenario.schema import Scenario
 
-__all__ = ["DEAL_PREFIX", "UTILITY_PREFIX", "BargainingWorkload", "row_fields"]
+__all__ = [
+    "DEAL_PREFIX",
+    "LAST_PREFIX",
+    "UTILITY_PREFIX",
+    "VETOED_PREFIX",
+    "BargainingWorkload",
+    "row_fields",
+]
 
 #: Result columns: agreed value of each issue, and each party's utility of the deal.
 DEAL_PREFIX = "deal."
@@ -66,6 +86,10 @@ UTILITY_PREFIX = "u."
 COST_COLUMNS = ("cost.nominal", "cost.real", "cost.usd")
 #: Forecast columns (when actor fields are drawn): ``forecast.<model>.<dimension>``.
 FORECAST_PREFIX = "forecast."
+#: Each party's number of tentative deals its ratifier rejected: ``vetoed.<party>``.
+VETOED_PREFIX = "vetoed."
+#: The last offer each party made, per numeric issue: ``last.<party>.<issue>``.
+LAST_PREFIX = "last."
 #: Rows per negotiate_batch call: bounds the [rows, outcomes] masks and utilities.
 _BATCH = 4096
 _CACHE = 64
@@ -148,6 +172,7 @@ class _Template:
     dates: list | None
     sides: tuple[_Side, _Side]  # opener (sending), responder (host)
     scenario: Scenario  # the group's scenario (drawn structural fields set)
+    times: tuple[np.ndarray, np.ndarray] | None  # each side's clock (None: the default)
     #: (amount, duration) → (nominal, real, usd) cost over the agreement's life
     costs: dict = field(default_factory=dict)
 
@@ -155,6 +180,7 @@ class _Template:
 def _template(scenario: Scenario, space: OutcomeSpace | None) -> _Template:
     from burdenshare.bargaining.domain import domain_from_scenario
     from burdenshare.bargaining.scenario import (
+        clocks,
         ratifier_limits,
         ratifier_mask,
         reservation_mask,
@@ -217,7 +243,8 @@ def _template(scenario: Scenario, space: OutcomeSpace | None) -> _Template:
                 exponent=None if spec is None else spec.exponents.get(party),
             )
         )
-    return _Template(domain, n_steps, dates, (sides[0], sides[1]), scenario)
+    times = clocks(scenario, n_steps)
+    return _Template(domain, n_steps, dates, (sides[0], sides[1]), scenario, times)
 
 
 def _numeric_issue(domain: Domain, iid: str, ideal: object) -> bool:
@@ -254,9 +281,27 @@ class BargainingWorkload:
         self.rows = row_fields(self.scenario, list(self.spec.params))
         # actors.* fields feed only the forecasting models: they never rebuild the bargaining
         self.actor_fields = [p for p in self.spec.params if p.startswith("actors.")]
+        # events.<id>.probability only decides the event draw; events.<id>.set.<row field>
+        # replaces that row field where the event is in force; other event values are structural
+        self.pinned: dict[str, str] = {}
+        skip: set[str] = set()
+        for path in self.spec.params:
+            parts = path.split(".")
+            if parts[0] != "events" or len(parts) < 3:
+                continue
+            if parts[2] == "probability":
+                skip.add(path)
+            elif parts[2] == "set" and len(parts) > 3:
+                target = ".".join(parts[3:])
+                if row_fields(self.scenario, [target]):
+                    self.pinned[path] = target
+                    skip.add(path)
         self.structural = [
-            p for p in self.spec.params if p not in self.rows and p not in self.actor_fields
+            p
+            for p in self.spec.params
+            if p not in self.rows and p not in self.actor_fields and p not in skip
         ]
+        self.events = [EVENT_PREFIX + e for e in uncertain_events(self.scenario)]
         self._forecasts: OrderedDict = OrderedDict()
         # apply_draw validates each variant; without [uncertainty] it skips the draw checks
         self.plain = self.scenario.model_copy(update={"uncertainty": None})
@@ -269,43 +314,62 @@ class BargainingWorkload:
 
     # -- structure -----------------------------------------------------------------------
     def _base(self) -> _Template:
-        return self._group(())
+        return self._chain(())[0][1]
 
-    def _group(self, key: tuple) -> _Template:
+    def _chain(self, key: tuple) -> list[tuple[Any, _Template]]:
+        """The segments of one group (structural values + uncertain events' outcomes), each
+        with its template; cached."""
+        from burdenshare.bargaining.scenario import events_happening, segments
         from burdenshare.sweep.apply import apply_draw
 
         if key in self._cache:
             self._cache.move_to_end(key)
             return self._cache[key]
-        if key:
-            variant = apply_draw(self.plain, dict(zip(self.structural, key, strict=True)))
-            issues_changed = any(p.startswith("issues.") for p in self.structural)
-            space = None if issues_changed else self._base().domain.space
-            template = _template(variant, space)
-        else:
-            template = _template(self.scenario, None)
-        self._cache[key] = template
+        n = len(self.structural)
+        drawn, outcomes = key[:n], key[n:]
+        variant = self.scenario
+        if drawn:
+            variant = apply_draw(self.plain, dict(zip(self.structural, drawn, strict=True)))
+        choices = {
+            col.removeprefix(EVENT_PREFIX): bool(v)
+            for col, v in zip(self.events, outcomes, strict=False)
+        }
+        spec = variant.bargaining
+        n_steps = spec.steps if spec is not None else 100
+        parts = segments(variant, n_steps, events_happening(variant, choices))
+        issues_changed = any(p.startswith("issues.") for p in self.structural)
+        base_space = None if (not key or issues_changed) else self._base().domain.space
+        chain = []
+        for seg in parts:
+            space = (
+                base_space
+                if base_space is not None
+                else (chain[0][1].domain.space if chain else None)
+            )
+            chain.append((seg, _template(seg.scenario, space)))
+        self._cache[key] = chain
         if len(self._cache) > _CACHE:
             self._cache.popitem(last=False)
-        return template
+        return chain
 
     # -- one chunk -----------------------------------------------------------------------
     def __call__(self, start: int, stop: int) -> pd.DataFrame:
         params = draw_parameters(self.spec, self.scenario, self.seed, start, stop)
         outcome = self.outcome_columns()
         parts = []
-        if self.structural:
-            keys = list(params[self.structural].itertuples(index=False, name=None))
+        keys_cols = self.structural + self.events
+        if keys_cols:
+            keys = list(params[keys_cols].itertuples(index=False, name=None))
             groups: dict[tuple, list[int]] = {}
             for i, key in enumerate(keys):
                 groups.setdefault(tuple(key), []).append(i)
         else:
             groups = {(): list(range(len(params)))}
         for key, index in groups.items():
-            template = self._group(key)
+            chain = self._chain(key)
             for lo in range(0, len(index), _BATCH):
                 rows = np.asarray(index[lo : lo + _BATCH])
-                frame = self._run(template, params.iloc[rows])
+                frame = self._play(chain, params.iloc[rows])
                 frame.index = rows
                 parts.append(frame)
         results = pd.concat(parts).sort_index() if parts else pd.DataFrame(columns=outcome)
@@ -314,6 +378,57 @@ class BargainingWorkload:
         if self.actor_fields:
             columns.append(self._forecast_columns(params))
         return pd.concat(columns, axis=1)
+
+    def _play(self, chain: list[tuple[Any, _Template]], params: pd.DataFrame) -> pd.DataFrame:
+        """Rows through the group's segments: a deal ends a row; the others move on."""
+        single = len(chain) == 1
+        frame: pd.DataFrame | None = None
+        open_rows = np.arange(len(params))
+        struck: np.ndarray | None = None
+        counters: dict[str, np.ndarray] = {}
+        for seg, template in chain:
+            sub = self._pinned(params.iloc[open_rows], seg)
+            part, struck_out = self._run(
+                template, sub, None if single else (seg.first, seg.stop), struck
+            )
+            part.index = open_rows
+            for col in ["n_voided", *(c for c in part.columns if c.startswith(VETOED_PREFIX))]:
+                acc = counters.setdefault(col, np.zeros(len(params), dtype=np.int32))
+                acc[open_rows] += part[col].to_numpy(dtype=np.int32)
+            if frame is None:
+                frame = part
+            else:
+                frame = pd.concat([frame.drop(index=open_rows), part]).sort_index()
+            agreed = part["agreement"].to_numpy(dtype=bool)
+            open_rows = open_rows[~agreed]
+            struck = None if struck_out is None else struck_out[~agreed]
+            if open_rows.size == 0:
+                break
+        assert frame is not None
+        for col, acc in counters.items():
+            frame[col] = acc
+        return frame
+
+    def _pinned(self, params: pd.DataFrame, seg: Any) -> pd.DataFrame:
+        """``params`` with each row field an event in force sets replaced by the event's value
+        (or the draw of that event's value)."""
+        if not seg.values:
+            return params
+        out = params
+        for path in self.rows:
+            # a field no draw moves already has the event's value in the segment's template
+            if path not in seg.values or path not in params.columns:
+                continue
+            value: Any = seg.values[path]
+            for eid in reversed(seg.events):  # the last event in force that sets it
+                drawn = f"events.{eid}.set.{path}"
+                if drawn in self.pinned and drawn in params:
+                    value = params[drawn].to_numpy()
+                    break
+            if out is params:
+                out = params.copy()
+            out[path] = value
+        return out
 
     def forecast_columns(self) -> list[str]:
         """``forecast.<model>.<dimension>`` columns, present when actor fields are drawn."""
@@ -362,6 +477,7 @@ class BargainingWorkload:
         base = self._base()
         issues = [i.name for i in base.domain.space.issues]
         parties = [s.party for s in base.sides]
+        numeric = [i.name for i in base.domain.space.issues if i.kind in ("continuous", "integer")]
         return [
             "agreement",
             "step",
@@ -371,6 +487,8 @@ class BargainingWorkload:
             "n_voided",
             *(DEAL_PREFIX + i for i in issues),
             *(UTILITY_PREFIX + p for p in parties),
+            *(VETOED_PREFIX + p for p in parties),
+            *(f"{LAST_PREFIX}{p}.{i}" for p in parties for i in numeric),
             *(COST_COLUMNS if self._costed() else ()),
         ]
 
@@ -378,7 +496,16 @@ class BargainingWorkload:
         spec = self.scenario.bargaining
         return spec is not None and bool(spec.terms)
 
-    def _run(self, t: _Template, params: pd.DataFrame) -> pd.DataFrame:
+    def _run(
+        self,
+        t: _Template,
+        params: pd.DataFrame,
+        rounds: tuple[int, int] | None = None,
+        struck: np.ndarray | None = None,
+    ) -> tuple[pd.DataFrame, np.ndarray | None]:
+        """One segment for ``params``' rows: the result frame and the struck outcomes after it
+        (None without ratification). Outcomes struck earlier stay struck unless this segment's
+        ratifiers accept them."""
         m = len(params)
         draws = params["draw"].to_numpy()
         utilities, reserved, masks, strategies = [], [], [], []
@@ -393,7 +520,10 @@ class BargainingWorkload:
             reserved.append(path)
             masks.append(self._mask(t, side, params, u, r) if self.ratification else None)
             strategies.append(self._strategies(side, params, m))
-        mask = _combine(masks)
+        ratifiable = _pair(masks, t.domain.n_outcomes)
+        carried = None
+        if struck is not None and ratifiable is not None:
+            carried = struck & ~(ratifiable[0] & ratifiable[1])
         result = negotiate_batch(
             utilities[0],
             utilities[1],
@@ -401,15 +531,20 @@ class BargainingWorkload:
             strategies[1],
             t.n_steps,
             reserved=(reserved[0], reserved[1]),
-            ratifiable=mask,
+            ratifiable=ratifiable,
             seed=self.seed,
             size=m,
             row_ids=draws,
+            times=t.times,
+            rounds=rounds,
+            struck=carried,
+            return_struck=rounds is not None and ratifiable is not None,
+            reveal=ratifiable is not None and _reveals(t.scenario),
         )
         frame = self._frame(t, result)
         if self._costed():
             frame = frame.join(self._costs(t, frame))
-        return frame
+        return frame, result.struck
 
     def _costs(self, t: _Template, frame: pd.DataFrame) -> pd.DataFrame:
         """Each deal's cost over the agreement's life through the ledger, on the group's
@@ -420,7 +555,8 @@ class BargainingWorkload:
 
         sc = t.scenario
         terms = dict(sc.bargaining.terms)  # type: ignore[union-attr]
-        fields = list(terms)
+        # the amount and the term set the cost; a new category changes no amount
+        fields = [f for f in terms if f in ("first_year_total", "duration")]
         out = np.full((len(frame), 3), np.nan)
         deals = np.flatnonzero(frame["agreement"].to_numpy(dtype=bool))
         if deals.size:
@@ -505,6 +641,23 @@ class BargainingWorkload:
             axis[1 + j] = len(issue)
             # broadcast like OutcomeSpace.additive: the same sums in the same order
             total += (wj[:, None] * values).reshape(axis)
+        if not profile.red_lines:
+            return total.reshape(m, -1)
+        # red lines: an outcome beyond any scores minus its overshoots (LinearAdditiveUtility)
+        over = np.zeros((m, *space.shape))
+        for j, issue in enumerate(space.issues):
+            line = profile.red_lines.get(issue.name)
+            if line is None:
+                continue
+            if issue.name in moved and line.allowed is None:
+                x = np.asarray(issue.values, dtype=np.float64)[None, :]
+                o = overshoot(x, limit[issue.name][:, None], ideal[issue.name][:, None])
+            else:
+                o = line.overshoot(issue)[None, :]
+            axis = [o.shape[0]] + [1] * space.n_issues
+            axis[1 + j] = len(issue)
+            over = over + o.reshape(axis)
+        total = np.where(over > 0.0, -over, total)
         return total.reshape(m, -1)
 
     @staticmethod
@@ -542,7 +695,8 @@ class BargainingWorkload:
         ok = (u >= r[:, None]) if vote_moves else side.win_set[None, :]
         if not limits_move:
             return ok & side.mask
-        ok = ok & side.other_limits
+        # a fresh [rows, n] array: the per-row limits below are combined into it in place
+        ok = np.broadcast_to(ok & side.other_limits, (len(params), u.shape[-1])).copy()
         space = t.domain.space
         for iid, worst in side.limits.items():
             if not _numeric_issue(t.domain, iid, side.ideal.get(iid)):
@@ -575,8 +729,10 @@ class BargainingWorkload:
             "step": result.step.astype(np.int32),
         }
         if t.dates is not None:
+            # the date of the round the talks ended in (round step − 1)
             dates = np.array(t.dates, dtype="datetime64[D]")
-            columns["date"] = dates[np.minimum(result.step, len(dates) - 1)].astype("datetime64[s]")
+            last_round = np.clip(result.step.astype(np.int64) - 1, 0, len(dates) - 1)
+            columns["date"] = dates[last_round].astype("datetime64[s]")
         else:
             columns["date"] = np.full(len(result), np.datetime64("NaT"), dtype="datetime64[s]")
         columns["reason"] = pd.Categorical.from_codes(
@@ -604,14 +760,29 @@ class BargainingWorkload:
                 )
         columns[UTILITY_PREFIX + parties[0]] = result.u_opener
         columns[UTILITY_PREFIX + parties[1]] = result.u_responder
+        columns[VETOED_PREFIX + parties[0]] = result.vetoed_opener.astype(np.int32)
+        columns[VETOED_PREFIX + parties[1]] = result.vetoed_responder.astype(np.int32)
+        for party, last in zip(parties, (result.last_opener, result.last_responder), strict=True):
+            made = last >= 0
+            idx = np.where(made, last, 0)
+            for k, issue in enumerate(space.issues):
+                if issue.kind not in ("continuous", "integer"):
+                    continue
+                values = np.asarray(issue.values, dtype=np.float64)[space.indices[idx, k]]
+                columns[f"{LAST_PREFIX}{party}.{issue.name}"] = np.where(made, values, np.nan)
         return pd.DataFrame(columns)
 
 
-def _combine(masks: list[np.ndarray | None]) -> np.ndarray | None:
-    present = [m for m in masks if m is not None]
-    if not present:
+def _reveals(scenario: Scenario) -> bool:
+    spec = scenario.bargaining
+    return spec is not None and spec.veto_reveals
+
+
+def _pair(masks: list[np.ndarray | None], n: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each side's ratifier mask (all-true for a side without one), or None when neither has
+    one: the engine then counts each side's vetoes."""
+    if all(m is None for m in masks):
         return None
-    out = present[0]
-    for m in present[1:]:
-        out = out & m
-    return out
+    full = np.ones(n, dtype=bool)
+    a, b = (full if m is None else m for m in masks)
+    return a, b
