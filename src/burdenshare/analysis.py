@@ -18,10 +18,16 @@ import pandas as pd
 from burdenshare import data as bundled
 from burdenshare.agreement import BUILTIN_INDICES, compare, ledger, price_ratio, schedule
 from burdenshare.agreement.ledger import fx_rate
-from burdenshare.bargaining.scenario import ScenarioBargainingResults, scenario_bargaining
+from burdenshare.bargaining.scenario import (
+    Branch,
+    ScenarioBargainingResults,
+    base_runs,
+    scenario_bargaining,
+)
 from burdenshare.errors import DataError, Problem, display_path
 from burdenshare.forecast.scenario import ScenarioForecast, forecast_scenario
 from burdenshare.scenario import Scenario
+from burdenshare.sweep.bottom_line import BottomLine, bottom_line
 from burdenshare.sweep.scenario import ScenarioSweep, sweep_in_memory
 
 #: CPI change assumed for years the data do not cover yet (the Bank of Korea's 2 % target);
@@ -50,6 +56,10 @@ class AnalysisResults:
     forecast: ScenarioForecast | None = None
     #: Monte Carlo over the scenario's [uncertainty] (seed: [uncertainty] seed)
     sweep: ScenarioSweep | None = None
+    #: what deal, when, how likely and why, from the sweep
+    bottom_line: BottomLine | None = None
+    #: the base case in each branch of the uncertain events, likeliest first
+    branches: tuple[Branch, ...] = ()
     started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -196,6 +206,10 @@ def analyze(
         for extra in ids[2:]:
             usd = ledgers[extra].set_index("year")["nominal_usd"]
             comparison[extra] = comparison["year"].map(usd)
+    sweep = sweep_in_memory(scenario, negotiators_alone=True) if scenario.uncertainty else None
+    line = bottom_line(scenario, sweep.results, sweep.summary) if sweep is not None else None
+    bargaining = scenario_bargaining(scenario, seed=seed) if scenario.bargaining else None
+    branches = tuple(base_runs(scenario, seed=seed)) if scenario.bargaining else ()
     return AnalysisResults(
         scenario=scenario,
         seed=seed,
@@ -209,8 +223,10 @@ def analyze(
             assumed_inflation=assumed_inflation,
             cpi=effective_indices(scenario)["rok_cpi"],
         ),
-        bargaining=scenario_bargaining(scenario, seed=seed) if scenario.bargaining else None,
+        bargaining=bargaining,
         forecast=forecast_scenario(scenario, seed=seed) if scenario.actors else None,
-        sweep=sweep_in_memory(scenario, negotiators_alone=True) if scenario.uncertainty else None,
+        sweep=sweep,
+        bottom_line=line,
+        branches=branches,
         started_at=started,
     )

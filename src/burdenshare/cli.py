@@ -68,9 +68,10 @@ def print_warnings(problems: list[Any]) -> None:
 
 def load_checked(source: str | Path) -> Any:
     """Load a scenario (file or bundled name) and print its plausibility warnings."""
+    from burdenshare.scenario import load_scenario
     from burdenshare.scenario.plausibility import scenario_warnings
 
-    scenario = load_checked(source)
+    scenario = load_scenario(source)
     print_warnings(scenario_warnings(scenario))
     return scenario
 
@@ -457,8 +458,55 @@ def analyze_cmd(
         finished_at=utc_now(),
     )
     run_id = write_run(db_path, record, results.tables())
+    if results.bottom_line is not None:
+        print_bottom_line(results.bottom_line)
     console.print(f"[green]report[/]  {report_path}")
     console.print(f"[green]results[/] {db_path} (run {run_id})")
+
+
+def print_bottom_line(line: Any) -> None:
+    """The answer first, in the terminal: likeliest outcome, P(deal) by date, terms, why."""
+    from rich.table import Table
+
+    from burdenshare.sweep.bottom_line import MIN_EVENTS
+
+    def pct(p: float) -> str:
+        return "–" if p != p else f"{100 * p:.1f}%"
+
+    console.print(f"[bold]{escape(line.headline())}[/]")
+    table = Table(box=None, show_header=True, pad_edge=False)
+    table.add_column("P(ratified deal) by", overflow="fold")
+    table.add_column(f"{line.n_draws:,} draws", justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    for m in line.milestones:
+        flag = f"[red]small sample: {m.share.events:,} deals[/]" if m.share.small else ""
+        table.add_row(escape(m.label), pct(m.share.p), flag)
+    console.print(table)
+    a = line.amount
+    if a is not None and not a.small:
+        scale, unit = (1e9, f"bn {line.currency}")
+        text = (
+            f"The deal ({a.n:,} draws with one): {line.amount_issue} {a.median / scale:,.1f} "
+            f"{unit} (50%: {a.q25 / scale:,.1f}–{a.q75 / scale:,.1f}; 90%: "
+            f"{a.q05 / scale:,.1f}–{a.q95 / scale:,.1f})"
+        )
+        if line.amount_pct is not None:
+            text += f", {line.amount_pct.median:+.1f}% over the last agreement"
+        if line.duration_mode is not None:
+            years = "year" if line.duration_mode == 1 else "years"
+            text += f"; most often {line.duration_mode:g} {years}"
+        if line.deal_date is not None:
+            text += f"; median deal date {line.deal_date[1]:%d %b %Y}"
+        console.print(escape(text) + ".")
+    elif a is not None:
+        console.print(f"[red]Only {a.n:,} draws end in a deal (< {MIN_EVENTS}): no terms shown.[/]")
+    console.print("[bold]Why[/]")
+    why = Table(box=None, show_header=False, pad_edge=False)
+    why.add_column("", no_wrap=True)
+    why.add_column("", overflow="fold")
+    for sentence in line.sentences:
+        why.add_row(" •", escape(sentence))
+    console.print(why)
 
 
 def _agreement_ref(ref: str) -> tuple[Any, Any, str]:

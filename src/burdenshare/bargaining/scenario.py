@@ -35,9 +35,11 @@ from burdenshare.errors import BurdenshareError, Problem
 from burdenshare.scenario import Scenario
 
 __all__ = [
+    "Branch",
     "ScenarioBargain",
     "Segment",
     "bargain_scenario",
+    "base_runs",
     "clocks",
     "events_happening",
     "ratifier_limits",
@@ -460,6 +462,47 @@ def _merge(runs: list[tuple[Segment, Negotiation]], n_steps: int) -> Negotiation
     )
     merged._trace = trace
     return merged
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One combination of the uncertain events, its probability, and the base-case run in it."""
+
+    label: str
+    probability: float
+    happened: dict[str, bool]
+    run: ScenarioBargain
+
+
+def base_runs(scenario: Scenario, domain: Domain | None = None, *, seed: int = 0) -> list[Branch]:
+    """The base case in each branch of the uncertain events (at most 3 events, 8 branches),
+    likeliest first: the first ``[bargaining] pairs`` strategies with the scenario's exponents,
+    both ratifiers voting — what a sweep draw with every input at its point estimate plays."""
+    from itertools import product
+
+    spec = scenario.bargaining
+    if spec is None:
+        raise ValueError("scenario has no [bargaining] section")
+    if domain is None:
+        domain = domain_from_scenario(scenario, grid=dict(spec.grid) or None)
+    uncertain = [e for e in scenario.events if e.set and e.uncertain][:3]
+    opener, responder = scenario.party_id("sending"), scenario.party_id("host")
+    a, c = spec.pairs[0] if spec.pairs else ("boulware", "conceder")
+    out = []
+    for flags in product((True, False), repeat=len(uncertain)):
+        happened = {e.id: f for e, f in zip(uncertain, flags, strict=True)}
+        p = 1.0
+        words = []
+        for e, f in zip(uncertain, flags, strict=True):
+            p *= e.probability if f else 1.0 - e.probability
+            what = e.outcome or e.id
+            words.append(what if f else f"not {what}")
+        run = bargain_scenario(
+            scenario, {opener: a, responder: c}, n_steps=spec.steps, seed=seed, domain=domain,
+            events=happened, exponents=True,
+        )  # fmt: skip
+        out.append(Branch("; ".join(words) or "base case", p, happened, run))
+    return sorted(out, key=lambda b: -b.probability)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 
 from burdenshare.report.figures import PALETTE, FigureSVG, new_figure, to_svg
-from burdenshare.report.html import table_html
 from burdenshare.report.sections import Section, register_section
 
 if TYPE_CHECKING:
@@ -25,9 +24,12 @@ _MARKERS = {"nash": ("*", "Nash"), "kalai-smorodinsky": ("D", "Kalai–Smorodins
 def _utility_space(b: ScenarioBargainingResults, parties: tuple[str, str]) -> FigureSVG:
     u = b.free.utilities
     r = b.free.reserved
+    # outcomes beyond a red line score below 0 (worse than no deal): not drawn
+    inside = (u[0] >= 0) & (u[1] >= 0)
     with new_figure(7.5, 6) as fig:
         ax = fig.add_subplot()
-        ax.scatter(u[0], u[1], s=3, color="#cccccc", label="all outcomes", rasterized=False)
+        label = f"within both sides' red lines ({int(inside.sum()):,} of {u.shape[1]:,})"
+        ax.scatter(u[0, inside], u[1, inside], s=3, color="#cccccc", label=label)
         z = b.free.zopa.mask
         ax.scatter(u[0, z], u[1, z], s=4, color="#9dc3e6", label="ZOPA (both prefer to no deal)")
         w = b.win_set
@@ -63,7 +65,69 @@ def _utility_space(b: ScenarioBargainingResults, parties: tuple[str, str]) -> Fi
         )
 
 
-def _traces(b: ScenarioBargainingResults, parties: tuple[str, str]) -> FigureSVG:
+def _traces(
+    results: AnalysisResults, b: ScenarioBargainingResults, parties: tuple[str, str]
+) -> FigureSVG:
+    """Each featured pair's offers on the amount against calendar dates (utility space when the
+    scenario has no amount issue or no round dates)."""
+    from burdenshare.bargaining.scenario import round_dates
+
+    sc = results.scenario
+    spec = sc.bargaining
+    issue = spec.terms.get("first_year_total") if spec is not None else None
+    dates = round_dates(sc, spec.steps) if spec is not None else None
+    if issue is None or dates is None:
+        return _utility_traces(b, parties)
+    space = b.domain.space
+    k = space.names.index(issue)
+    unit = getattr(sc.issues[issue], "unit", "")
+    scale = 1e9 if unit in ("KRW", "JPY", "USD") else 1.0
+    names = [sc.parties[p].name for p in parties]
+    pairs = sorted({(a, c) for a, c, _ in b.traces})
+    with new_figure(9, 3.4 * len(pairs)) as fig:
+        for n, (a, c) in enumerate(pairs):
+            ax = fig.add_subplot(len(pairs), 1, n + 1)
+            for m, ratified in enumerate((False, True)):
+                result = b.traces[(a, c, ratified)]
+                for side in (0, 1):
+                    pts = [
+                        (pd.Timestamp(dates[e.round]), space.values[e.outcome, k] / scale)
+                        for e in result.trace
+                        if e.action == "offer" and e.side == side and e.outcome is not None
+                    ]
+                    if pts:
+                        xs, ys = zip(*pts, strict=True)
+                        ax.step(
+                            xs, ys, where="post", lw=1.2, ls="--" if ratified else "-",
+                            color=PALETTE[side], alpha=1.0 if ratified else 0.6,
+                            label=f"{names[side]} offers"
+                            + (" (both ratifiers vote)" if ratified else " (negotiators alone)"),
+                        )  # fmt: skip
+                if result.agreement is not None:
+                    ax.scatter(
+                        [pd.Timestamp(dates[result.step - 1])],
+                        [space.values[result.agreement, k] / scale],
+                        marker="*", s=160, color=PALETTE[2 + m], edgecolor="black", zorder=5,
+                        label="deal" + (" (ratified)" if ratified else " (negotiators alone)"),
+                    )  # fmt: skip
+            ax.set_yscale("log")
+            ax.yaxis.set_major_formatter(lambda v, _p: f"{v:,.0f}")
+            ax.yaxis.set_minor_formatter(lambda v, _p: "")
+            ax.set_ylabel(f"{issue} ({'bn ' if scale == 1e9 else ''}{unit})")
+            ax.set_title(f"{names[0]} {a} vs {names[1]} {c}")
+            ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        fig.autofmt_xdate()
+        return to_svg(
+            fig,
+            figure_id="offer-traces",
+            caption="Each side's offers on the amount, round by round against calendar dates, "
+            "played by the negotiators alone (solid) and with both ratifiers voting (dashed); "
+            "stars mark deals. Scenario point estimates, every event at its likelier outcome.",
+            source="burdenshare.bargaining reference engine",
+        )
+
+
+def _utility_traces(b: ScenarioBargainingResults, parties: tuple[str, str]) -> FigureSVG:
     pairs = sorted({(a, c) for a, c, _ in b.traces})
     with new_figure(8, 3.6 * len(pairs)) as fig:
         for k, (a, c) in enumerate(pairs):
@@ -170,7 +234,8 @@ def _troop_floor(
     )
     return (
         f"<p>The troop floor: the law keeps US forces at {troops.legal_floor:,} (now "
-        f"{troops.current:,}), so a threat of withdrawal is weak and the {parties[0]} no-deal "
+        f"{troops.current:,}), so a threat of withdrawal is weak and the "
+        f"{html.escape(sc.parties[parties[0]].name)}'s no-deal "
         f"utility is {b.free.reserved[0]:.2f}. If it were {alt:.2f} (no floor: the threat is "
         "credible), under ratification:</p>"
         f'<ul class="note">{rows}</ul>'
@@ -214,14 +279,11 @@ def bargaining_section(results: AnalysisResults) -> Section | None:
     text += _troop_floor(results, b, parties)
     figures = (
         _utility_space(b, parties),
-        _traces(b, parties),
+        _traces(results, b, parties),
         tournament_heatmap(b.summary, parties),
     )
-    table = b.summary.copy()
-    after = "<h3>Tournament summary</h3>" + table_html(
-        table,
-        formats={"agreement_rate": "{:.0%}", "mean_step": "{:.1f}", "u_opener": "{:.3f}",
-                 "u_responder": "{:.3f}", "payoff_opener": "{:.3f}",
-                 "payoff_responder": "{:.3f}", "voided": "{:.1f}"},
-    )  # fmt: skip
-    return Section(title="Bargaining", html=text, figures=figures, after=after)
+    text += (
+        '<p class="note">The tournament plays the game as it stands on the first round (no '
+        "events); the bottom line's sweep plays every event. Raw tournament table: appendix.</p>"
+    )
+    return Section(title="Bargaining", html=text, figures=figures)

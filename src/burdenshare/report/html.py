@@ -27,6 +27,15 @@ th,td{border-bottom:1px solid #e3e3e3;padding:.25rem .6rem;text-align:right}
 th{background:#f2f5f9} td:first-child,th:first-child{text-align:left}
 .note{font-size:.85rem;color:#555} .est{color:#c55a11}
 footer{font-size:.8rem;color:#777;text-align:center;padding:1rem}
+.answer{border-left:5px solid #1f4e79;padding:.2rem 1rem;background:#f2f5f9}
+.answer .headline{font-size:1.35rem;font-weight:600;margin:.4rem 0}
+table.milestones td:last-child{font-weight:600}
+.warn{color:#a40000;font-size:.8rem;font-weight:normal}
+ul.why li{margin:.25rem 0}
+.hindsight{border:2px dashed #7f6000;background:#fff8e5;padding:.4rem 1rem;border-radius:4px}
+.hindsight .label{font-weight:700;color:#7f6000;text-transform:uppercase;font-size:.8rem;
+letter-spacing:.05em}
+details summary{cursor:pointer;color:#1f4e79}
 """
 
 

@@ -248,7 +248,7 @@ def _ledger_table(results: AnalysisResults, sid: str) -> str:
     return table_html(table, formats={header: fmt for _, header, _, fmt in spec})
 
 
-@register_section(20, "ledger")
+@register_section(50, "ledger")
 def ledger_section(results: AnalysisResults) -> Section:
     """SMA history, the scenario's schedules compared, per-troop and cumulative costs."""
     ids = list(results.scenario.ledger.compare) or list(results.ledgers)

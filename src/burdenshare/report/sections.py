@@ -73,6 +73,7 @@ def _load_builtin_sections() -> None:
     # Importing the modules registers their sections.
     from burdenshare.report import (  # noqa: F401
         bargaining_section,
+        bottom_line_section,
         forecast_section,
         ledger_section,
         summary,

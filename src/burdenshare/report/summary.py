@@ -43,9 +43,10 @@ def _ratifier(party: Any) -> str:
     return text
 
 
-@register_section(10, "summary")
+@register_section(90, "summary")
 def summary_section(results: AnalysisResults) -> Section:
-    """Scenario summary: meta, parties, issues, preferences, events and sources."""
+    """Appendix: the scenario (meta, parties, issues, preferences, events, sources) and the raw
+    tables behind the sections above."""
     sc = results.scenario
     parts = []
     if sc.meta.description:
@@ -82,17 +83,54 @@ def summary_section(results: AnalysisResults) -> Section:
         for pid, pref in sc.preferences.items():
             weights = ", ".join(f"{k} {v:g}" for k, v in pref.weights.items())
             ideal = ", ".join(f"{k} = {_fmt_value(v)}" for k, v in pref.ideal.items())
+            red = ", ".join(f"{k} = {_fmt_value(v)}" for k, v in pref.reservation.items())
             outside = pref.outside_option.description if pref.outside_option else ""
             mark = " (estimate)" if pref.estimate else ""
-            pref_rows.append([pid, weights, ideal, f"{pref.reservation_value:g}", outside + mark])
+            pref_rows.append(
+                [pid, weights, ideal, red, f"{pref.reservation_value:g}", outside + mark]
+            )
         parts.append(
-            _rows(["party", "weights", "ideal", "no-deal utility", "outside option"], pref_rows)
+            _rows(
+                ["party", "weights", "ideal", "red lines", "no-deal utility", "outside option"],
+                pref_rows,
+            )
         )
 
     if sc.events:
         parts.append("<h3>Events</h3>")
         parts.append(
-            _rows(["date", "kind", "event"], [[d.date, d.kind, d.description] for d in sc.events])
+            _rows(
+                ["date", "kind", "event", "probability", "changes"],
+                [
+                    [
+                        d.date if d.effective is None else f"{d.date} (effective {d.effective})",
+                        d.kind,
+                        d.description,
+                        f"{d.probability:.0%}",
+                        "; ".join(f"{k} = {_fmt_value(v)}" for k, v in d.set.items()),
+                    ]
+                    for d in sc.events
+                ],
+            )
+        )
+
+    if results.bargaining is not None:
+        from burdenshare.report.html import table_html
+
+        parts.append("<h3>Bargaining tournament (raw)</h3>")
+        parts.append(
+            table_html(
+                results.bargaining.summary,
+                formats={
+                    "agreement_rate": "{:.0%}",
+                    "mean_step": "{:.1f}",
+                    "u_opener": "{:.3f}",
+                    "u_responder": "{:.3f}",
+                    "payoff_opener": "{:.3f}",
+                    "payoff_responder": "{:.3f}",
+                    "voided": "{:.1f}",
+                },
+            )
         )
 
     if sc.sources:
@@ -104,7 +142,7 @@ def summary_section(results: AnalysisResults) -> Section:
                 f'<a href="{_e(s.url)}">{_e(s.url)}</a></li>'
             )
         parts.append("</ol>")
-    return Section(title="Scenario", html="".join(parts))
+    return Section(title="Appendix: the scenario and its sources", html="".join(parts))
 
 
 def _fmt_value(v: Any) -> str:

@@ -175,7 +175,7 @@ def _in_units(results: AnalysisResults, terms: pd.DataFrame, stats: list[str]) -
     return out
 
 
-@register_section(35, "sweep")
+@register_section(40, "sweep")
 def sweep_section(results: AnalysisResults) -> Section | None:
     sw = results.sweep
     if sw is None:
@@ -290,7 +290,7 @@ def sweep_section(results: AnalysisResults) -> Section | None:
         },
     )
     return Section(
-        title="Uncertainty: the chance of a ratified deal",
+        title="Uncertainty in detail",
         html="".join(parts),
         figures=tuple(figures),
         after=after,

@@ -20,7 +20,15 @@ from pydantic import BaseModel
 if TYPE_CHECKING:
     from burdenshare.scenario.schema import Scenario
 
-__all__ = ["Key", "PathError", "is_numeric", "resolve", "split_path", "with_fields"]
+__all__ = [
+    "Key",
+    "PathError",
+    "describe_path",
+    "is_numeric",
+    "resolve",
+    "split_path",
+    "with_fields",
+]
 
 Key = str | int
 
@@ -139,3 +147,45 @@ def with_fields(scenario: Scenario, values: Mapping[str, Any]) -> Scenario:
     out = Scenario.model_validate(data)
     out._source_path = scenario.source_path
     return out
+
+
+def describe_path(scenario: Scenario, path: str) -> str:
+    """A field path in words for reports: ``preferences.rok.reservation.contribution`` →
+    "Republic of Korea's red line on contribution"; unknown shapes come back as the path."""
+    parts = path.split(".")
+
+    def party(pid: str) -> str:
+        p = scenario.parties.get(pid)
+        return p.name if p is not None else pid
+
+    def whose(pid: str) -> str:
+        name = party(pid)
+        return name + ("'" if name.endswith("s") else "'s")
+
+    if parts[0] == "events" and len(parts) >= 3:
+        event = next((e for e in scenario.events if e.id == parts[1]), None)
+        name = event.name if event is not None else parts[1]
+        if parts[2] == "probability":
+            what = event.outcome if event is not None and event.outcome else f"{name} happens"
+            return f"the chance that {what}"
+        if parts[2] == "set" and len(parts) > 3:
+            return f"{describe_path(scenario, '.'.join(parts[3:]))} after the {name}"
+    if parts[0] == "preferences" and len(parts) >= 3:
+        who = whose(parts[1])
+        if parts[2] == "reservation" and len(parts) == 4:
+            return f"{who} red line on {parts[3]}"
+        if parts[2] == "ideal" and len(parts) == 4:
+            return f"{who} ideal {parts[3]}"
+        if parts[2] == "weights" and len(parts) == 4:
+            return f"{who} weight on {parts[3]}"
+        if parts[2] == "reservation_value":
+            return f"{who} no-deal value"
+        if parts[2:] == ["outside_option", "utility"]:
+            return f"{who} outside option"
+    if parts[0] == "parties" and len(parts) == 5 and parts[2:4] == ["ratifier", "limits"]:
+        p = scenario.parties.get(parts[1])
+        body = p.ratifier.name if p is not None and p.ratifier.name else "ratifier"
+        return f"the {body}'s limit on {parts[4]} ({party(parts[1])})"
+    if parts[:2] == ["bargaining", "exponents"] and len(parts) == 3:
+        return f"{whose(parts[2])} concession exponent"
+    return path

@@ -727,6 +727,16 @@ class Event(Sourced):
     description: str = Field(
         default="", description="What happens.", examples=["The 10th SMA expires."]
     )
+    label: str = Field(
+        default="",
+        description="A short name for tables and charts (default: the id).",
+        examples=["US presidential election"],
+    )
+    effective_label: str = Field(
+        default="",
+        description="A short name for the `effective` date (default: the label, 'takes effect').",
+        examples=["a new president takes office"],
+    )
     probability: Unit = Field(
         default=1.0,
         description="Chance that the event happens (and its `set` applies); 1 = certain.",
@@ -770,6 +780,11 @@ class Event(Sourced):
     def starts(self) -> dt.date:
         """The date its ``set`` takes effect."""
         return self.effective or self.date
+
+    @property
+    def name(self) -> str:
+        """Its label, or its id in words."""
+        return self.label or self.id.replace("_", " ")
 
     @property
     def uncertain(self) -> bool:

@@ -72,6 +72,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEAL_PREFIX",
     "LAST_PREFIX",
+    "OVERLAP_COLUMNS",
     "UTILITY_PREFIX",
     "VETOED_PREFIX",
     "BargainingWorkload",
@@ -90,6 +91,9 @@ FORECAST_PREFIX = "forecast."
 VETOED_PREFIX = "vetoed."
 #: The last offer each party made, per numeric issue: ``last.<party>.<issue>``.
 LAST_PREFIX = "last."
+#: Whether a two-level zone of agreement exists (an outcome both negotiators prefer to no deal
+#: and both ratifiers accept) when the talks start, and in the last segment a draw played.
+OVERLAP_COLUMNS = ("overlap.start", "overlap.end")
 #: Rows per negotiate_batch call: bounds the [rows, outcomes] masks and utilities.
 _BATCH = 4096
 _CACHE = 64
@@ -396,8 +400,10 @@ class BargainingWorkload:
                 acc = counters.setdefault(col, np.zeros(len(params), dtype=np.int32))
                 acc[open_rows] += part[col].to_numpy(dtype=np.int32)
             if frame is None:
+                part["overlap.start"] = part["overlap.end"]
                 frame = part
             else:
+                part["overlap.start"] = frame.loc[open_rows, "overlap.start"].to_numpy()
                 frame = pd.concat([frame.drop(index=open_rows), part]).sort_index()
             agreed = part["agreement"].to_numpy(dtype=bool)
             open_rows = open_rows[~agreed]
@@ -489,6 +495,7 @@ class BargainingWorkload:
             *(UTILITY_PREFIX + p for p in parties),
             *(VETOED_PREFIX + p for p in parties),
             *(f"{LAST_PREFIX}{p}.{i}" for p in parties for i in numeric),
+            *OVERLAP_COLUMNS,
             *(COST_COLUMNS if self._costed() else ()),
         ]
 
@@ -521,6 +528,12 @@ class BargainingWorkload:
             masks.append(self._mask(t, side, params, u, r) if self.ratification else None)
             strategies.append(self._strategies(side, params, m))
         ratifiable = _pair(masks, t.domain.n_outcomes)
+        # a two-level zone of agreement at the segment's start: both negotiators prefer the
+        # outcome to no deal, both ratifiers accept it
+        zone = (utilities[0] >= reserved[0][:, :1]) & (utilities[1] >= reserved[1][:, :1])
+        if ratifiable is not None:
+            zone = zone & ratifiable[0] & ratifiable[1]
+        overlap = np.broadcast_to(zone, (m, zone.shape[-1])).any(axis=1)
         carried = None
         if struck is not None and ratifiable is not None:
             carried = struck & ~(ratifiable[0] & ratifiable[1])
@@ -542,6 +555,7 @@ class BargainingWorkload:
             reveal=ratifiable is not None and _reveals(t.scenario),
         )
         frame = self._frame(t, result)
+        frame["overlap.end"] = overlap
         if self._costed():
             frame = frame.join(self._costs(t, frame))
         return frame, result.struck
