@@ -262,6 +262,8 @@ def negotiate_batch(
     struck: ArrayLike | None = None,
     return_struck: bool = False,
     reveal: bool = False,
+    presorted: tuple[tuple[np.ndarray, np.ndarray] | None, tuple[np.ndarray, np.ndarray] | None]
+    | None = None,
 ) -> BatchResult:
     """Run many negotiations of one outcome space and deadline; row b equals
     ``negotiate(row b's inputs, seed=SeedSequence(seed).spawn(batch)[b])``.
@@ -285,6 +287,9 @@ def negotiate_batch(
             ``return_struck`` puts the struck outcomes at the end in the result.
         reveal: with a pair of ``ratifiable`` masks, a voided deal also strikes every outcome a
             rejecting side's ratifier rejects (see ``engine.negotiate``'s ``reveal``).
+        presorted: per side, for per-row utilities, ``(order, sorted)`` as
+            ``engine.sort_utilities`` gives them (callers playing the same rows again, e.g. the
+            segments of a sweep, sort once); None to sort here.
     """
     negmas = engine.check_mode(compat)
     n_steps = engine.check_steps(n_steps)
@@ -341,6 +346,10 @@ def negotiate_batch(
     for side in range(2):
         _check_targets(strategies[side], n, side)
     shared = [None if u.ndim == 2 else engine.sort_utilities(u[None, :]) for u in us]
+    given = presorted if presorted is not None else (None, None)
+    for i in range(2):
+        if given[i] is not None and (us[i].ndim != 2 or given[i][0].shape != us[i].shape):
+            raise _shape_error("presorted", rows, len(given[i][0]))
     engine.check_seed(seed)
     root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     ids = None
@@ -360,6 +369,7 @@ def negotiate_batch(
         chunk = _Chunk(
             sl, us, shared, strategies, rs, ds, (masks, sides_masks), side_times, negmas,
             n_steps, out, window, carried, reveal,
+            [None if g is None else (g[0][sl], g[1][sl]) for g in given],
         )  # fmt: skip
         chunk.run()
         _reference_rows(
@@ -465,11 +475,12 @@ class _Side:
         times: np.ndarray,
         negmas: bool,
         nash: np.ndarray,
+        presorted: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
         m = reserved.shape[0]
         point = np.where(strategies.target >= 0, strategies.target, nash)
         if shared is None:
-            self.order, self.sorted = engine.sort_utilities(u)
+            self.order, self.sorted = presorted or engine.sort_utilities(u)
             self.u = u
             self.u0 = None
             uid, first = np.arange(m), np.arange(m)
@@ -587,9 +598,11 @@ class _Chunk:
         window: tuple[int, int],
         struck: np.ndarray | None,
         reveal: bool = False,
+        presorted: list[tuple[np.ndarray, np.ndarray] | None] | None = None,
     ) -> None:
         self.sl, self.out, self.n_steps = sl, out, n_steps
         self.reveal = reveal
+        presorted = presorted or [None, None]
         self.first, self.stop = window
         strat = [s.take(sl) for s in strategies]
         self.vector = (strat[0].kind != KIND_REFERENCE) & (strat[1].kind != KIND_REFERENCE)
@@ -619,6 +632,7 @@ class _Chunk:
                 times[i],
                 negmas,
                 nash,
+                presorted[i],
             )
             for i in range(2)
         ]

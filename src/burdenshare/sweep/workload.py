@@ -94,8 +94,9 @@ LAST_PREFIX = "last."
 #: Whether a two-level zone of agreement exists (an outcome both negotiators prefer to no deal
 #: and both ratifiers accept) when the talks start, and in the last segment a draw played.
 OVERLAP_COLUMNS = ("overlap.start", "overlap.end")
-#: Rows per negotiate_batch call: bounds the [rows, outcomes] masks and utilities.
-_BATCH = 4096
+#: Rows per negotiate_batch call: bounds the [rows, outcomes] masks and utilities (each side's
+#: per-row utilities and their sort are kept across a batch's segments).
+_BATCH = 2048
 _CACHE = 64
 
 _ROW_PATTERNS = {
@@ -390,10 +391,18 @@ class BargainingWorkload:
         open_rows = np.arange(len(params))
         struck: np.ndarray | None = None
         counters: dict[str, np.ndarray] = {}
+        cache: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         for seg, template in chain:
             sub = self._pinned(params.iloc[open_rows], seg)
+            pinned = {path for path in self.rows if path in seg.values and path in params}
             part, struck_out = self._run(
-                template, sub, None if single else (seg.first, seg.stop), struck
+                template,
+                sub,
+                None if single else (seg.first, seg.stop),
+                struck,
+                cache=cache,
+                rows=open_rows,
+                pinned=pinned,
             )
             part.index = open_rows
             for col in ["n_voided", *(c for c in part.columns if c.startswith(VETOED_PREFIX))]:
@@ -509,15 +518,25 @@ class BargainingWorkload:
         params: pd.DataFrame,
         rounds: tuple[int, int] | None = None,
         struck: np.ndarray | None = None,
+        *,
+        cache: dict | None = None,
+        rows: np.ndarray | None = None,
+        pinned: set[str] | None = None,
     ) -> tuple[pd.DataFrame, np.ndarray | None]:
         """One segment for ``params``' rows: the result frame and the struck outcomes after it
         (None without ratification). Outcomes struck earlier stay struck unless this segment's
-        ratifiers accept them."""
+        ratifiers accept them.
+
+        ``cache`` keeps each side's per-row utilities and their sort across the segments of one
+        batch (``rows``: positions of ``params``' rows in the batch), unless an event changes
+        that side's preferences or a drawn field of them (``pinned``)."""
         m = len(params)
         draws = params["draw"].to_numpy()
         utilities, reserved, masks, strategies = [], [], [], []
+        presorted: list[tuple[np.ndarray, np.ndarray] | None] = []
         for side in t.sides:
-            u = self._utilities(t, side, params)
+            u, order = self._sorted_utilities(t, side, params, cache, rows, pinned or set())
+            presorted.append(order)
             r = self._column(params, side, "reservation_value", side.reservation_value)
             path = np.repeat(r[:, None], t.n_steps, axis=1)
             if side.switch is not None and side.option is not None:
@@ -553,12 +572,46 @@ class BargainingWorkload:
             struck=carried,
             return_struck=rounds is not None and ratifiable is not None,
             reveal=ratifiable is not None and _reveals(t.scenario),
+            presorted=(presorted[0], presorted[1]),
         )
         frame = self._frame(t, result)
         frame["overlap.end"] = overlap
         if self._costed():
             frame = frame.join(self._costs(t, frame))
         return frame, result.struck
+
+    def _sorted_utilities(
+        self,
+        t: _Template,
+        side: _Side,
+        params: pd.DataFrame,
+        cache: dict | None,
+        rows: np.ndarray | None,
+        pinned: set[str],
+    ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+        """The side's utilities for ``params``' rows and, when they are per row, their sort
+        (from ``cache`` when an earlier segment of the same rows computed them)."""
+        from burdenshare.bargaining.engine import sort_utilities
+
+        moved = any(self.rows[p][1] == side.party and self.rows[p][0] in _UTILITY for p in pinned)
+        key = (
+            side.party,
+            tuple(sorted(side.weights.items())),
+            repr(sorted(side.ideal.items())),
+            repr(sorted(side.reservation.items())),
+        )
+        if cache is not None and rows is not None and not moved and key in cache:
+            u_all, order_all, sorted_all = cache[key]
+            return u_all[rows], (order_all[rows], sorted_all[rows])
+        u = self._utilities(t, side, params)
+        if u.ndim == 1:
+            return u, None
+        order, sorted_u = sort_utilities(u)
+        # the first segment has every row of the batch (positions 0 … n−1): reusable later
+        first = rows is not None and rows.size > 0 and rows[-1] == rows.size - 1
+        if cache is not None and not moved and first:
+            cache[key] = (u, order, sorted_u)
+        return u, (order, sorted_u)
 
     def _costs(self, t: _Template, frame: pd.DataFrame) -> pd.DataFrame:
         """Each deal's cost over the agreement's life through the ledger, on the group's
