@@ -148,8 +148,8 @@ def run_both(setting: dict, openers: list, responders: list, seed: int = 0, **kw
             assert vetoed == want, f"row {b} side {side}"
 
 
-def threshold_pool(rng: np.random.Generator, n: int) -> list[Strategy | str]:
-    return [
+def threshold_pool(rng: np.random.Generator, n: int, negmas: bool = False) -> list[Strategy | str]:
+    pool: list[Strategy | str] = [
         *TIME_DEPENDENT,
         TimeDependent(e=float(rng.uniform(0, 6))),
         TimeDependent(e=0.0),
@@ -157,6 +157,12 @@ def threshold_pool(rng: np.random.Generator, n: int) -> list[Strategy | str]:
         NashSeeker(),
         NashSeeker(target=int(rng.integers(0, n))),
     ]
+    if not negmas:  # Pareto offers: the default mode only
+        pool += [
+            TimeDependent(e=float(rng.uniform(0, 6)), pick="pareto"),
+            WalkOut(threshold=float(rng.uniform(0, 0.5)), e=1.0, pick="pareto"),
+        ]
+    return pool
 
 
 @settings(max_examples=150, deadline=None)
@@ -174,7 +180,7 @@ def test_batch_equals_reference_on_random_cases(
 ) -> None:
     setting = random_setting(seed, rows, n, n_steps, negmas, extras)
     rng = np.random.default_rng(seed)
-    pool = threshold_pool(rng, n)
+    pool = threshold_pool(rng, n, negmas)
     openers = [pool[i] for i in rng.integers(len(pool), size=rows)]
     responders = [pool[i] for i in rng.integers(len(pool), size=rows)]
     run_both(setting, openers, responders, chunk_size=chunk)
@@ -196,7 +202,7 @@ def test_large_outcome_spaces(compat: str | None) -> None:
     rows = 20
     setting = random_setting(77, rows, 700, 40, compat is not None, True)
     rng = np.random.default_rng(77)
-    pool = threshold_pool(rng, 700)
+    pool = threshold_pool(rng, 700, compat is not None)
     openers = [pool[i] for i in rng.integers(len(pool), size=rows)]
     responders = [pool[i] for i in rng.integers(len(pool), size=rows)]
     run_both(setting, openers, responders)

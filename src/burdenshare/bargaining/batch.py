@@ -57,6 +57,12 @@ class StrategyBatch:
     target: np.ndarray
     object_id: np.ndarray
     objects: tuple[Strategy, ...] = ()
+    #: Pareto offers (time-dependent rows): the opponent's best outcome at the target
+    pareto: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.pareto is None:
+            object.__setattr__(self, "pareto", np.zeros(self.kind.shape[0], dtype=bool))
 
     def __len__(self) -> int:
         return int(self.kind.shape[0])
@@ -68,9 +74,10 @@ class StrategyBatch:
         eps: ArrayLike = schedule.NEGMAS_TB_EPS,
         walk_below: ArrayLike = -math.inf,
         walk_from: ArrayLike = 0,
+        pareto: ArrayLike = False,
     ) -> StrategyBatch:
-        """Per-negotiation exponents (and tolerances, walk-out rules) without objects: the
-        fast way to build a million different concession strategies."""
+        """Per-negotiation exponents (and tolerances, walk-out rules, Pareto offers) without
+        objects: the fast way to build a million different concession strategies."""
         e = np.asarray(e, dtype=np.float64).reshape(-1)
         n = e.shape[0]
         if not (e >= 0).all():
@@ -85,6 +92,7 @@ class StrategyBatch:
             walk_from=np.broadcast_to(np.asarray(walk_from, dtype=np.int64), (n,)).copy(),
             target=np.full(n, -1, dtype=np.int64),
             object_id=np.full(n, -1, dtype=np.int64),
+            pareto=np.broadcast_to(np.asarray(pareto, dtype=bool), (n,)).copy(),
         )
 
     @classmethod
@@ -137,6 +145,7 @@ class StrategyBatch:
             target=column("target", np.int64),
             object_id=ids,
             objects=objects,
+            pareto=column("pareto", bool),
         )
         return out if len(items) == rows else out.take(np.zeros(rows, dtype=np.int64))
 
@@ -157,6 +166,7 @@ def _params(strategy: Strategy) -> dict[str, float]:
         "walk_below": -math.inf,
         "walk_from": 0,
         "target": -1,
+        "pareto": False,
     }
     return base if p is None else {**base, **p}
 
@@ -476,9 +486,13 @@ class _Side:
         negmas: bool,
         nash: np.ndarray,
         presorted: tuple[np.ndarray, np.ndarray] | None = None,
+        u_opp: np.ndarray | None = None,
     ) -> None:
         m = reserved.shape[0]
         point = np.where(strategies.target >= 0, strategies.target, nash)
+        pareto = strategies.pareto
+        assert pareto is not None
+        self.pareto = pareto if pareto.any() else None
         if shared is None:
             self.order, self.sorted = presorted or engine.sort_utilities(u)
             self.u = u
@@ -488,12 +502,31 @@ class _Side:
             self.order, self.sorted = shared
             self.u = u[None, :]
             self.u0 = u
-            uid, first = _distinct_rows(
-                [strategies.kind, strategies.e, strategies.eps, point],
-                reserved,
-            )
+            if self.pareto is not None and u_opp is not None and u_opp.ndim == 2:
+                # Pareto picks follow each row's opponent: no two rows share a schedule
+                uid, first = np.arange(m), np.arange(m)
+            else:
+                uid, first = _distinct_rows(
+                    [strategies.kind, strategies.e, strategies.eps, point, pareto],
+                    reserved,
+                )
         self.uid = uid
-        self.identity = shared is None
+        self.identity = bool(uid.shape[0] == m and (uid == np.arange(m)).all())
+        # the opponent's utility in this side's own-utility order, for Pareto offers
+        self.opp_sorted: np.ndarray | None = None
+        best = None
+        if self.pareto is not None and u_opp is not None:
+            if self.order.shape[0] == 1 and u_opp.ndim == 1:
+                self.opp_sorted = u_opp[self.order]
+            elif self.order.shape[0] == 1:
+                self.opp_sorted = u_opp[:, self.order[0]]
+            elif u_opp.ndim == 1:
+                self.opp_sorted = u_opp[self.order]
+            else:
+                self.opp_sorted = np.take_along_axis(u_opp, self.order, axis=1)
+            best = schedule.pareto_positions(self.opp_sorted)
+            if best.shape[0] > 1:
+                best = best[first]
         floor, target, pick, outside = _schedule(
             self.u,
             self.order,
@@ -503,6 +536,7 @@ class _Side:
             times,
             negmas,
             point[first],
+            best,
         )
         self.floor = floor  # [distinct, n_steps]: read only after a ratification failure
         self.target, self.pick = target.T.copy(), pick.T.copy()
@@ -516,6 +550,11 @@ class _Side:
 
     def ids(self, rows: np.ndarray) -> np.ndarray:
         return rows if self.identity else self.uid[rows]
+
+    def opp_row(self, row: int) -> np.ndarray:
+        """The opponent's utility in this side's order, for chunk row ``row``."""
+        assert self.opp_sorted is not None
+        return self.opp_sorted[0 if self.opp_sorted.shape[0] == 1 else row]
 
 
 def _distinct_rows(
@@ -543,9 +582,12 @@ def _schedule(
     times: np.ndarray,
     negmas: bool,
     point: np.ndarray,
+    pareto_best: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
     """Floor, target, offer and outside-option flag per row and round (``[rows, n_steps]``),
-    by the same formulas the threshold strategies apply in the reference engine."""
+    by the same formulas the threshold strategies apply in the reference engine.
+    ``pareto_best`` (``[1 or rows, n]``, :func:`schedule.pareto_positions`) moves the Pareto
+    rows' offers to the opponent's best outcome at or above the target."""
     m, steps = reserved.shape
     per_row = u.shape[0] > 1
     worst = np.broadcast_to(sorted_u[:, 0], (m,))
@@ -571,6 +613,12 @@ def _schedule(
         )
         keep[rows] = has[:, None] & (u_point[:, None] >= floor[rows])
     positions = schedule.pick_positions(sorted_u, targets, negmas)
+    if pareto_best is not None and strategies.pareto is not None and strategies.pareto.any():
+        rows_p = np.flatnonzero(strategies.pareto)
+        table = (
+            pareto_best[rows_p] if pareto_best.shape[0] > 1 else pareto_best[np.zeros_like(rows_p)]
+        )
+        positions[rows_p] = np.take_along_axis(table, positions[rows_p], axis=1)
     pick = np.take_along_axis(order, positions, axis=1) if per_row else order[0][positions]
     pick = np.where(keep, point[:, None], pick)
     outside = None if negmas else floor > best[:, None]
@@ -633,6 +681,7 @@ class _Chunk:
                 negmas,
                 nash,
                 presorted[i],
+                u_rows[1 - i],
             )
             for i in range(2)
         ]
@@ -748,6 +797,13 @@ class _Chunk:
         if hit.size == 0:
             return picks, gone
         picks = picks.copy()
+        if side.pareto is not None:
+            pareto_hits = hit[side.pareto[rows[hit]]]
+            if pareto_hits.size:
+                self._unstruck_pareto(side, rows, picks, gone, pareto_hits, s)
+                hit = hit[~side.pareto[rows[hit]]]
+                if hit.size == 0:
+                    return picks, gone
         r = rows[hit]
         j = side.ids(r)
         target, floor = side.target[s][j], side.floor[j, s]
@@ -795,6 +851,46 @@ class _Chunk:
         picks[hit] = np.where(found >= 0, found, picks[hit])
         gone[hit] = found < 0
         return picks, gone
+
+    def _unstruck_pareto(
+        self,
+        side: _Side,
+        rows: np.ndarray,
+        picks: np.ndarray,
+        gone: np.ndarray,
+        hits: np.ndarray,
+        s: int,
+    ) -> None:
+        """:func:`schedule.first_unstruck_pareto` row by row for Pareto rows whose pick is
+        struck: the opponent's best unstruck outcome at or above the target, else the best
+        unstruck one down to the floor."""
+        struck = self.struck
+        assert struck is not None
+        shared = side.u0 is not None
+        for i in hits.tolist():
+            r = int(rows[i])
+            j = int(side.ids(np.array([r]))[0])
+            order = side.order[0] if shared else side.order[r]
+            sorted_u = side.sorted[0] if shared else side.sorted[r]
+            target, floor = float(side.target[s][j]), float(side.floor[j, s])
+            pos = int(np.searchsorted(sorted_u, target, side="left"))
+            cand = order[pos:]
+            free = ~struck[r, cand]
+            if free.any():
+                values = side.opp_row(r)[pos:][free]
+                picks[i] = cand[free][int(np.argmax(values))]
+                continue
+            below = order[:pos][::-1]
+            levels = sorted_u[:pos][::-1]
+            ok = (levels >= floor) & ~struck[r, below]
+            # the scan stops at the first level below the floor
+            under = np.flatnonzero(levels < floor)
+            if under.size:
+                ok[under[0] :] = False
+            if ok.any():
+                picks[i] = below[int(np.argmax(ok))]
+            else:
+                gone[i] = True
 
     def _store(self) -> None:
         rows, sl, out = self.rows, self.sl, self.out
@@ -899,11 +995,14 @@ def _row_strategy(strategies: StrategyBatch, b: int) -> Strategy:
     oid = int(strategies.object_id[b])
     if oid >= 0:
         return make_strategy(strategies.objects[oid])  # a fresh copy per row
+    assert strategies.pareto is not None
+    pick = "pareto" if strategies.pareto[b] else "lowest"
     if math.isfinite(strategies.walk_below[b]):
         return WalkOut(
             threshold=float(strategies.walk_below[b]),
             from_round=int(strategies.walk_from[b]),
             e=float(strategies.e[b]),
             negmas_eps=float(strategies.eps[b]),
+            pick=pick,
         )
-    return TimeDependent(e=float(strategies.e[b]), negmas_eps=float(strategies.eps[b]))
+    return TimeDependent(e=float(strategies.e[b]), negmas_eps=float(strategies.eps[b]), pick=pick)

@@ -305,17 +305,21 @@ class ScenarioBargain:
         return self.dates[min(self.result.step, len(self.dates)) - 1]
 
 
-def _strategy_for(name: str, exponent: float | None) -> Strategy | str:
-    """The named strategy, with the scenario's concession exponent when it is time-dependent."""
+def _strategy_for(name: str, exponent: float | None, pick: str = "lowest") -> Strategy | str:
+    """The named strategy, with the scenario's concession exponent and offer rule when it is
+    time-dependent."""
     from burdenshare.bargaining.strategies import make_strategy
     from burdenshare.bargaining.strategies.concession import TimeDependent, WalkOut
 
-    if exponent is None:
+    if exponent is None and pick == "lowest":
         return name
     made = make_strategy(name)
-    if isinstance(made, TimeDependent | WalkOut):
-        return make_strategy(made, e=float(exponent))
-    return name
+    if not isinstance(made, TimeDependent | WalkOut):
+        return name
+    changes: dict[str, object] = {"pick": pick}
+    if exponent is not None:
+        changes["e"] = float(exponent)
+    return make_strategy(made, **changes)
 
 
 def bargain_scenario(
@@ -403,11 +407,12 @@ def bargain_scenario(
             u_resp = tied_hands_utility(u_resp, own[responder], float(dom.reserved[j]))
         spec = sc.bargaining
         expo = dict(spec.exponents) if (exponents and spec is not None) else {}
+        pick = spec.offers if spec is not None else "lowest"
         result = negotiate(
             u_open,
             u_resp,
-            _strategy_for(strategies[opener], expo.get(opener)),
-            _strategy_for(strategies[responder], expo.get(responder)),
+            _strategy_for(strategies[opener], expo.get(opener), pick),
+            _strategy_for(strategies[responder], expo.get(responder), pick),
             n_steps,
             reserved=(
                 reserved_path(sc, dom, opener, n_steps),
@@ -541,7 +546,7 @@ def scenario_bargaining(scenario: Scenario, *, seed: int = 0) -> ScenarioBargain
     )
     games = tournament(
         domain.utilities[i], domain.utilities[j], spec.strategies, n_steps=spec.steps,
-        seeds=spec.seeds, reserved=reserved, ratifiable=win_set, seed=seed,
+        seeds=spec.seeds, reserved=reserved, ratifiable=win_set, seed=seed, pick=spec.offers,
     )  # fmt: skip
     traces = {}
     for a, b in spec.pairs:
@@ -563,7 +568,8 @@ def scenario_bargaining(scenario: Scenario, *, seed: int = 0) -> ScenarioBargain
         alt = (np.full(spec.steps, float(spec.no_floor_outside_option)), reserved[1])
         for a, c in spec.pairs:
             no_floor[(a, c)] = negotiate(
-                domain.utilities[i], domain.utilities[j], a, c, spec.steps, reserved=alt,
+                domain.utilities[i], domain.utilities[j], _strategy_for(a, None, spec.offers),
+                _strategy_for(c, None, spec.offers), spec.steps, reserved=alt,
                 ratify=lambda o: bool(win_set[o]), seed=seed,
             )  # fmt: skip
     return ScenarioBargainingResults(

@@ -15,8 +15,10 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from burdenshare.bargaining.batch import negotiate_batch
+from burdenshare.bargaining.strategies import Strategy, make_strategy
+from burdenshare.bargaining.strategies.concession import TimeDependent, WalkOut
 
-__all__ = ["summarise", "tournament"]
+__all__ = ["summarise", "tournament", "with_pick"]
 
 
 def tournament(
@@ -30,9 +32,11 @@ def tournament(
     ratifiable: ArrayLike | None = None,
     compat: str | None = None,
     seed: int = 0,
+    pick: str = "lowest",
 ) -> pd.DataFrame:
     """One row per negotiation: every (opener, responder) pair × ``seeds`` runs, once without
     ratification and, when ``ratifiable`` (a boolean mask over outcomes) is given, once with it.
+    ``pick`` is how the time-dependent strategies choose their offers ("lowest" or "pareto").
 
     Run ``k`` of a pair uses ``SeedSequence(seed).spawn(seeds)[k]``, so the same seed index gives
     the same stochastic draws to every pair (common random numbers). ``reserved`` gives each
@@ -40,6 +44,7 @@ def tournament(
     """
     per_round = [np.ndim(r) == 1 for r in reserved]
     pairs = list(product(strategies, strategies))
+    players = {name: with_pick(name, pick) for name in strategies}
     modes = [False] if ratifiable is None else [False, True]
     frames = []
     for ratified in modes:
@@ -56,7 +61,7 @@ def tournament(
             )
             result = negotiate_batch(
                 u_opener, u_responder,
-                [openers[i] for i in idx], [responders[i] for i in idx],
+                [players[openers[i]] for i in idx], [players[responders[i]] for i in idx],
                 n_steps, reserved=rows_reserved,
                 ratifiable=ratifiable if ratified else None,
                 compat=compat, seed=run_seeds[k],
@@ -73,6 +78,16 @@ def tournament(
     return out.sort_values(["ratified", "opener", "responder", "seed"], kind="stable").reset_index(
         drop=True
     )
+
+
+def with_pick(name: str, pick: str) -> str | Strategy:
+    """The named strategy choosing its offers by ``pick`` when it is time-dependent."""
+    if pick == "lowest":
+        return name
+    made = make_strategy(name)
+    if isinstance(made, TimeDependent | WalkOut):
+        return make_strategy(made, pick=pick)
+    return name
 
 
 def summarise(results: pd.DataFrame) -> pd.DataFrame:

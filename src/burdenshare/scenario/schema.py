@@ -1028,6 +1028,13 @@ class BargainingSpec(Strict):
         "`opening` schedule sets them as its ideal.",
         examples=[{"first_year_total": "contribution", "duration": "duration"}],
     )
+    offers: Literal["lowest", "pareto"] = Field(
+        default="lowest",
+        description="How time-dependent negotiators choose an offer at their target utility: "
+        "`lowest`, the lowest-utility outcome at or above it (NegMAS), or `pareto`, among "
+        "those the one the other side values most (complete information).",
+        examples=["pareto"],
+    )
     veto_reveals: StrictBool = Field(
         default=False,
         description="A ratifier's rejection is public: when it votes a tentative deal down, "

@@ -779,6 +779,9 @@ class BargainingWorkload:
         column = STRATEGY_PREFIX + side.party
         names = params[column].tolist() if column in params else [side.strategy]
         batch = StrategyBatch.build(names if len(names) > 1 else names[0], m)
+        spec = self.scenario.bargaining
+        if spec is not None and spec.offers == "pareto":
+            batch = replace(batch, pareto=batch.kind == KIND_TIME_DEPENDENT)
         exponent = self._column(params, side, "exponent", np.nan)
         if side.exponent is not None:
             exponent = np.where(np.isnan(exponent), side.exponent, exponent)

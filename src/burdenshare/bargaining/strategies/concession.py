@@ -43,16 +43,29 @@ class _Threshold(Strategy):
     classifier: ClassVar[dict[str, bool]] = {**Strategy.classifier, "batch": True}
     walk_below: float = -math.inf
     walk_from: int = 0
+    #: "lowest": offer the lowest-utility outcome at or above the target (NegMAS); "pareto":
+    #: among those, the one the opponent values most (complete information)
+    pick: str = "lowest"
 
     def target_utility(self, s: int) -> float:  # pragma: no cover - interface
         raise NotImplementedError
 
     def choose(self, s: int, target: float) -> int:
+        if self.pick == "pareto":
+            view = self.view
+            n = view.sorted_u.shape[0]
+            pos = min(int(view.sorted_u.searchsorted(target)), n - 1)
+            return int(view.order[self._best[pos]])
         return self.view.pick(target)
 
     def start(self, view: SideView) -> None:
         super().start(view)
         self._u = view.u_list
+        if self.pick == "pareto":
+            if view.negmas:
+                raise bad_param(type(self), "pick", "'lowest' in compat='negmas' mode", self.pick)
+            self._opp_sorted = view.u_opp[view.order]
+            self._best = schedule.pareto_positions(self._opp_sorted[None, :])[0]
         # Default semantics: leave once the outside option beats every outcome.
         self._may_leave = not view.negmas and max(view.floor_list) > view.best
         self._made: dict[int, Action] = {}  # one Action per distinct offer
@@ -70,7 +83,13 @@ class _Threshold(Strategy):
                 return walk(Reason.WALKED_OUT, f"offer worth {u:.4g} < {self.walk_below:.4g}")
         pick = self.choose(s, target)
         if view.struck and pick in view.struck:
-            alt = view.unstruck(target, s)
+            if self.pick == "pareto":
+                alt = schedule.first_unstruck_pareto(
+                    view.sorted_u, view.order, self._opp_sorted, target, view.floor_list[s],
+                    view.struck,
+                )  # fmt: skip
+            else:
+                alt = view.unstruck(target, s)
             if alt is None:
                 return walk(Reason.EXHAUSTED, "every acceptable outcome was struck")
             return offer(alt)
@@ -117,6 +136,12 @@ def _check_exponent(cls: type, e: object) -> float:
     return x
 
 
+def _check_pick(cls: type, pick: object) -> str:
+    if pick not in ("lowest", "pareto"):
+        raise bad_param(cls, "pick", "'lowest' or 'pareto'", pick)
+    return str(pick)
+
+
 def _check_eps(cls: type, eps: object) -> float:
     x = _number(cls, "negmas_eps", eps, "a tolerance in [0, 1)")
     if not (0.0 <= x < 1.0):
@@ -133,7 +158,10 @@ class TimeDependent(_Concession):
         a(t) = 1 − t^e,   T_s = f_s + (u_max − f_s)·a(t_s)   (clipped to [f_s, u_max])
 
     Accept the opponent's offer ω iff u(ω) ≥ T_s; otherwise offer the lowest-utility outcome ω
-    with u(ω) ≥ T_s. e > 1 concedes late (Boulware), e = 1 linearly, e < 1 early (Conceder),
+    with u(ω) ≥ T_s (``pick="lowest"``, NegMAS), or, with ``pick="pareto"``, the outcome the
+    opponent values most among those with u(ω) ≥ T_s (complete information: a concession that
+    gives the other side as much as the target allows; lowest own utility on ties). e > 1
+    concedes late (Boulware), e = 1 linearly, e < 1 early (Conceder),
     e = ∞ never (Hardliner: a ≡ 1). In ``compat="negmas"`` mode T_s is lowered by ``negmas_eps``
     and the offer follows NegMAS's nearest-outcome rule (see ``docs/bargaining.md``).
 
@@ -144,15 +172,23 @@ class TimeDependent(_Concession):
     (https://negmas.readthedocs.io), whose Boulware, Linear and Conceder are e = 4, 1, 0.25.
     """
 
-    def __init__(self, e: float = 1.0, negmas_eps: float = schedule.NEGMAS_TB_EPS) -> None:
+    def __init__(
+        self, e: float = 1.0, negmas_eps: float = schedule.NEGMAS_TB_EPS, pick: str = "lowest"
+    ) -> None:
         self.e = _check_exponent(type(self), e)
         self.negmas_eps = _check_eps(type(self), negmas_eps)
+        self.pick = _check_pick(type(self), pick)
 
     def params(self) -> dict[str, Any]:
-        return {"e": self.e, "negmas_eps": self.negmas_eps}
+        return {"e": self.e, "negmas_eps": self.negmas_eps, "pick": self.pick}
 
     def batch_params(self) -> dict[str, Any] | None:
-        return {"kind": KIND_TIME_DEPENDENT, "e": self.e, "eps": self.negmas_eps}
+        return {
+            "kind": KIND_TIME_DEPENDENT,
+            "e": self.e,
+            "eps": self.negmas_eps,
+            "pareto": self.pick == "pareto",
+        }
 
 
 preset("boulware", TimeDependent, "concedes late: e = 4 (NegMAS BoulwareTBNegotiator)", e=4.0)
@@ -195,6 +231,7 @@ class WalkOut(_Concession):
         from_round: int = 0,
         e: float = 4.0,
         negmas_eps: float = schedule.NEGMAS_TB_EPS,
+        pick: str = "lowest",
     ) -> None:
         if not math.isfinite(_number(type(self), "threshold", threshold, "a finite utility")):
             raise bad_param(type(self), "threshold", "a finite utility", threshold)
@@ -206,6 +243,7 @@ class WalkOut(_Concession):
         self.negmas_eps = _check_eps(type(self), negmas_eps)
         self.walk_below = self.threshold
         self.walk_from = self.from_round
+        self.pick = _check_pick(type(self), pick)
 
     def params(self) -> dict[str, Any]:
         return {
@@ -213,6 +251,7 @@ class WalkOut(_Concession):
             "from_round": self.from_round,
             "e": self.e,
             "negmas_eps": self.negmas_eps,
+            "pick": self.pick,
         }
 
     def batch_params(self) -> dict[str, Any] | None:
@@ -222,6 +261,7 @@ class WalkOut(_Concession):
             "eps": self.negmas_eps,
             "walk_below": self.threshold,
             "walk_from": self.from_round,
+            "pareto": self.pick == "pareto",
         }
 
 

@@ -234,3 +234,48 @@ def discounts(times: FloatArray, d: FloatArray) -> FloatArray:
     base = np.ascontiguousarray(np.broadcast_to(d[:, None], (rows, steps)))
     expo = np.ascontiguousarray(np.broadcast_to(times, (rows, steps)))
     return np.power(base, expo)
+
+
+def pareto_positions(opp_sorted: FloatArray) -> IntArray:
+    """For Pareto offers: ``best[row, p]`` is the position ``q ≥ p`` (in ascending own-utility
+    order) whose outcome the opponent values most, the lowest such ``q`` on ties.
+
+    ``opp_sorted[row, p]`` is the opponent's utility of the outcome at own-utility position p.
+    Computed from the suffix maximum: a position holding its suffix maximum is a "record", and
+    ``best[p]`` is the first record at or after p.
+    """
+    opp = np.asarray(opp_sorted, dtype=np.float64)
+    n = opp.shape[-1]
+    suffix = np.maximum.accumulate(opp[..., ::-1], axis=-1)[..., ::-1]
+    idx = np.broadcast_to(np.arange(n), opp.shape)
+    record = np.where(opp == suffix, idx, n)
+    return np.minimum.accumulate(record[..., ::-1], axis=-1)[..., ::-1].astype(np.int64)
+
+
+def first_unstruck_pareto(
+    sorted_u: FloatArray,
+    order: IntArray,
+    opp_sorted: FloatArray,
+    threshold: float,
+    floor: float,
+    struck: set[int],
+) -> int | None:
+    """:func:`first_unstruck` for Pareto offers: among the unstruck outcomes with
+    ``u ≥ threshold``, the one the opponent values most (lowest own utility on ties); failing
+    that the best unstruck outcome with ``u ≥ floor``; None if there is none."""
+    n = sorted_u.shape[0]
+    pos = int(np.searchsorted(sorted_u, threshold, side="left"))
+    best = -1
+    best_value = -np.inf
+    for p in range(pos, n):
+        o = int(order[p])
+        if o not in struck and opp_sorted[p] > best_value:
+            best, best_value = o, float(opp_sorted[p])
+    if best >= 0:
+        return best
+    for p in range(min(pos, n) - 1, -1, -1):
+        if sorted_u[p] < floor:
+            break
+        if int(order[p]) not in struck:
+            return int(order[p])
+    return None
