@@ -78,21 +78,3 @@ def main(argv: list[str]) -> None:
 
 if __name__ == "__main__":
     main(sys.argv[1:])
-
-
-def sma_with_low_us_no_deal_value():
-    """sma-2019 with Washington's no-deal values drawn low (0-0.08), where ratified deals occur
-    (about 0.4% of draws; with the bundled ranges they are rarer than 1 in 5,000)."""
-    from pathlib import Path
-
-    from burdenshare.scenario import load_scenario_text
-
-    path = Path(__file__).resolve().parents[1] / "scenarios" / "sma-2019.toml"
-    text = path.read_text(encoding="utf-8")
-    for field in ("reservation_value", "outside_option.utility"):
-        old = f'"preferences.us.{field}" = {{ dist = "pert", low = 0.0, mode = 0.15, high = 0.35 }}'
-        assert old in text, field
-        text = text.replace(
-            old, f'"preferences.us.{field}" = {{ dist = "uniform", low = 0.0, high = 0.08 }}'
-        )
-    return load_scenario_text(text, "sma-2019-low-us.toml")

@@ -47,7 +47,7 @@ def test_scenario_ratification_voids_deals_the_assembly_would_reject() -> None:
     bound = bargain_scenario(sc, {"us": "boulware", "rok": "conceder"}, ratification=True)
     # Unratified, Seoul's negotiator takes a deal far above what it could sell at home.
     assert free.agreement() is not None
-    assert free.agreement()["contribution_2020"] > 1_174_000_000_000
+    assert free.agreement()["contribution"] > 1_174_000_000_000
     # With the Assembly's consent required, those deals are voided; none stands.
     assert bound.result.voided and bound.agreement() is None
     assert all(not bound.win_set[o] for o in bound.result.voided)

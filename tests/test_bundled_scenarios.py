@@ -116,14 +116,14 @@ def test_sma_2019_facts() -> None:
     assert us.negotiator.name == "James DeHart" and rok.negotiator.name == "Jeong Eun-bo"
     # no Congress vote, but the President rejected his negotiators' tentative deal (Apr 2020)
     assert us.ratifier.kind == "veto_players" and us.ratifier.veto_players == ["President Trump"]
-    assert us.ratifier.limits == {"contribution_2020": 1_200 * BN}
-    assert rok.ratifier.limits == {"contribution_2020": Decimal("1174") * BN, "new_category": False}
+    assert us.ratifier.limits == {"contribution": 1_200 * BN}
+    assert rok.ratifier.limits == {"contribution": Decimal("1174") * BN, "new_category": False}
     assert us.troops is not None and us.troops.legal_floor == 28_500
     assert us.troops.current == 28_500
     assert rok.ratifier.kind == "legislature" and rok.ratifier.consent_required
     assert rok.ratifier.seats == 300 and rok.ratifier.threshold == "simple_majority"
     assert {i: x.type for i, x in sc.issues.items()} == {
-        "contribution_2020": "continuous",
+        "contribution": "continuous",
         "duration": "integer",
         "new_category": "boolean",
     }

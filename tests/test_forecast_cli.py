@@ -22,7 +22,7 @@ rounds = 6
 [actors.noise]
 position = 0.05
 runs = 12
-[actors.dimensions.contribution_2020]
+[actors.dimensions.contribution]
 description = "ROK contribution for 2020"
 unit = "bn KRW"
 min = 900
@@ -34,20 +34,20 @@ max = 6
 [actors.table.us]
 name = "US President"
 capability = 100
-position = { contribution_2020 = 5830, duration = 1 }
-salience = { contribution_2020 = 0.9, duration = 0.4 }
+position = { contribution = 5830, duration = 1 }
+salience = { contribution = 0.9, duration = 0.4 }
 estimate = true
 [actors.table.rok]
 name = "ROK President"
 capability = 60
-position = { contribution_2020 = 1100, duration = 5 }
-salience = { contribution_2020 = 0.8, duration = 0.3 }
+position = { contribution = 1100, duration = 5 }
+salience = { contribution = 0.8, duration = 0.3 }
 estimate = true
 [actors.table.congress]
 name = "US Congress"
 capability = 50
-position = { contribution_2020 = 1500, duration = 3 }
-salience = { contribution_2020 = 0.3, duration = 0.2 }
+position = { contribution = 1500, duration = 3 }
+salience = { contribution = 0.3, duration = 0.2 }
 estimate = true
 """
 

@@ -17,7 +17,7 @@ SMA = ROOT / "scenarios" / "sma-2019.toml"
 
 def _without_rok_red_line(tmp_path: Path) -> Path:
     text = SMA.read_text(encoding="utf-8")
-    old = "reservation = { contribution_2020 = 1_174_000_000_000, new_category = false }"
+    old = "reservation = { contribution = 1_174_000_000_000, new_category = false }"
     assert old in text
     path = tmp_path / "no-red-line.toml"
     path.write_text(text.replace(old, "reservation = { new_category = false }"), encoding="utf-8")
@@ -33,7 +33,7 @@ def test_the_bundled_scenarios_raise_no_warning() -> None:
 def test_a_money_issue_without_a_red_line_is_a_located_warning(tmp_path: Path) -> None:
     path = _without_rok_red_line(tmp_path)
     warnings = scenario_warnings(load_scenario(path))
-    assert [w.path for w in warnings] == ["preferences.rok.ideal.contribution_2020"]
+    assert [w.path for w in warnings] == ["preferences.rok.ideal.contribution"]
     w = warnings[0]
     text = path.read_text(encoding="utf-8").splitlines()
     assert w.line is not None and "ideal" in text[w.line - 1]

@@ -527,7 +527,7 @@ def test_march_2020_a_tentative_deal_rejected_in_washington() -> None:
 
 
 # --------------------------------------------------------------------------- from a scenario
-ISSUES = ("contribution_2020", "duration", "new_category")
+ISSUES = ("contribution", "duration", "new_category")
 RANGES = [(900 * BN, 6000 * BN), (1, 5), (0, 1)]
 SMA_VALUES = np.array(
     [
@@ -606,10 +606,10 @@ def members_spec(**kw: object) -> RatifierSpec:
             Member(
                 name="DP",
                 seats=129,
-                ideal={"contribution_2020": 1_115_800_000_000, "new_category": False},
+                ideal={"contribution": 1_115_800_000_000, "new_category": False},
                 tolerance=0.05,
             ),
-            Member(name="LKP", seats=108, ideal={"contribution_2020": 1_300_000_000_000}),
+            Member(name="LKP", seats=108, ideal={"contribution": 1_300_000_000_000}),
             Member(name="Others", seats=50, ideal={"duration": 5}, tolerance=0.3),
         ],
         **kw,
@@ -617,7 +617,7 @@ def members_spec(**kw: object) -> RatifierSpec:
 
 
 def test_members_from_the_spec() -> None:
-    weights = {"contribution_2020": 0.5, "duration": 0.15, "new_category": 0.35}
+    weights = {"contribution": 0.5, "duration": 0.15, "new_category": 0.35}
     body = ratifier_from_spec(
         members_spec(),
         ISSUES,

@@ -62,11 +62,11 @@ def test_report_answers_the_analysts_question(sma_report_dir):
         n, deals, by_lapse, median = con.execute(
             """SELECT count(*), count(*) FILTER (WHERE agreement),
                       count(*) FILTER (WHERE agreement AND date <= DATE '2019-12-31'),
-                      median("deal.contribution_2020") FILTER (WHERE agreement)
+                      median("deal.contribution") FILTER (WHERE agreement)
                FROM sweep_draws"""
         ).fetchone()
         free_deals, free_median = con.execute(
-            "SELECT n_deals, q50 FROM sweep_free_terms WHERE issue = 'contribution_2020'"
+            "SELECT n_deals, q50 FROM sweep_free_terms WHERE issue = 'contribution'"
         ).fetchone()
     finally:
         con.close()

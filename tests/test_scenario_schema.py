@@ -213,7 +213,8 @@ def test_load_scenario_reexported() -> None:
         ("[ledger]", "[ledgr]", "unknown section 'ledgr'; did you mean 'ledger'?"),
         ('kind = "meeting"', 'kind = "meting"',
          "x.toml:100: events[0].kind: not an allowed value (expected one of 'meeting', "
-         "'lapse', 'furlough', 'ratification', 'election', 'handover' or 'other', found \"meting\")"),
+         "'lapse', 'furlough', 'ratification', 'election', 'handover' or 'other', "
+         "found \"meting\")"),
         ("rounding = 100_000_000", 'rounding = 100_000_000\ntroops = "many"',
          'x.toml:75: agreement.troops: wrong type (expected an integer or a table, '
          'found "many")'),

@@ -20,7 +20,7 @@ from burdenshare.scenario import Scenario, bundled_path, load_scenario
 
 KRW_PER_USD = 1166.1  # 2019 average, Bank of Korea via Hankyung (the scenario's header)
 LEVEL_2019 = 1038.9  # bn KRW, 10th SMA (MOFA)
-DIMS = ("contribution_2020", "duration")
+DIMS = ("contribution", "duration")
 ACTORS = (
     "us_president",
     "state_department",
@@ -89,8 +89,8 @@ def test_section_has_the_issue_actors_and_dimensions(scenario: Scenario) -> None
     )
     # the scales match [issues], in bn KRW instead of won
     contribution, duration = (section.dimensions[d] for d in DIMS)
-    assert contribution.min * 1e9 == scenario.issues["contribution_2020"].min  # type: ignore[union-attr]
-    assert contribution.max * 1e9 == scenario.issues["contribution_2020"].max  # type: ignore[union-attr]
+    assert contribution.min * 1e9 == scenario.issues["contribution"].min  # type: ignore[union-attr]
+    assert contribution.max * 1e9 == scenario.issues["contribution"].max  # type: ignore[union-attr]
     assert (duration.min, duration.max) == (1, 5)
 
 
@@ -113,7 +113,7 @@ def test_capabilities_and_saliences_are_flagged_as_estimates(scenario: Scenario)
 def test_derived_positions_follow_from_the_sourced_figures(scenario: Scenario) -> None:
     """The [D] arithmetic in the notes, redone: a wrong rate or base would show here."""
     assert scenario.actors is not None
-    pos = {aid: a.position["contribution_2020"] for aid, a in scenario.actors.table.items()}
+    pos = {aid: a.position["contribution"] for aid, a in scenario.actors.table.items()}
     assert pos["us_president"] == pytest.approx(5 * KRW_PER_USD, abs=0.05)  # ~$5 bn
     assert pos["state_department"] == pytest.approx(4.7 * KRW_PER_USD, abs=0.05)  # ~$4.7 bn
     assert pos["us_congress"] == pytest.approx(1.2 * KRW_PER_USD, abs=0.05)  # 10th SMA $1.2 bn

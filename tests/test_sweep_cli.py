@@ -481,6 +481,6 @@ def test_show_a_run_with_no_stored_rows_exits_2(tmp_path: Path) -> None:
     _ok("sweep", "--resume", "empty0000000", "--db", str(db))
     expected = BargainingWorkload(sma, seed=0)(0, 1000)
     np.testing.assert_array_equal(
-        load_results(db, "empty0000000")["deal.contribution_2020"].to_numpy(),
-        expected["deal.contribution_2020"].to_numpy(),
+        load_results(db, "empty0000000")["deal.contribution"].to_numpy(),
+        expected["deal.contribution"].to_numpy(),
     )

@@ -9,19 +9,19 @@ import pandas as pd
 import pytest
 
 from burdenshare.scenario.loader import load_scenario
+from burdenshare.scenario.uncertainty import UncertaintySpec
 from burdenshare.sweep.apply import apply_draw
 from burdenshare.sweep.draws import BLOCK, draw_parameters
-from burdenshare.scenario.uncertainty import UncertaintySpec
 
 RAW = {
     "params": {
         "preferences.us.reservation_value": {"dist": "uniform", "low": 0.2, "high": 0.4},
-        "preferences.rok.reservation.contribution_2020": {
+        "preferences.rok.reservation.contribution": {
             "dist": "normal", "mean": 1.174e12, "std": 5e10, "low": 1.1e12, "high": 1.3e12,
         },
         "preferences.us.weights.duration": {"dist": "triangular", "low": 0, "mode": 0.1,
                                             "high": 0.3},
-        "actors.table.us_president.position.contribution_2020": {"dist": "lognormal",
+        "actors.table.us_president.position.contribution": {"dist": "lognormal",
                                                                  "mu": 8.5, "sigma": 0.1},
         "bargaining.steps": {"dist": "grid", "values": [50, 100, 200]},
         "preferences.rok.ideal.duration": {"dist": "grid", "values": [1, 3, 5]},
@@ -74,7 +74,7 @@ def test_seed_matters_and_draws_differ(spec, sma) -> None:
 
 def test_values_follow_their_distributions(spec, sma) -> None:
     df = draw_parameters(spec, sma, 11, 0, 20_000)
-    res = df["preferences.rok.reservation.contribution_2020"]
+    res = df["preferences.rok.reservation.contribution"]
     assert res.dtype == np.int64  # an integer field keeps integers
     assert res.min() >= 1.1e12 and res.max() <= 1.3e12
     us = df["preferences.us.reservation_value"]
@@ -94,7 +94,7 @@ def test_grids_form_a_full_factorial_last_fastest(spec, sma) -> None:
 def test_empty_range_keeps_columns(spec, sma) -> None:
     df = draw_parameters(spec, sma, 3, 5, 5)
     assert len(df) == 0
-    assert list(df.columns) == ["draw", *spec.params, "strategy.us"]
+    assert list(df.columns) == ["draw", *spec.params, "strategy.us", "event.us_election"]
 
 
 def test_every_draw_applies_to_a_valid_scenario(spec, sma) -> None:

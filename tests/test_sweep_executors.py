@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from burdenshare.scenario import load_scenario
 from burdenshare.sweep.runner import load_results
 from burdenshare.sweep.scenario import sweep_in_memory, sweep_scenario
-from sweep_worker import sma_with_low_us_no_deal_value
 
 DRAWS, CHUNK = 6_000, 1_000
 
 
 def test_sma_sweep_identical_across_executors_and_worker_counts(tmp_path: Path) -> None:
-    scenario = sma_with_low_us_no_deal_value()  # ratified deals in a few thousand draws
+    scenario = load_scenario("sma-2019")  # events, vetoes and ratified deals in every chunk
     tables = {}
     for label, executor, workers, chunk in [
         ("local", "local", None, CHUNK),

@@ -10,9 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from burdenshare.scenario.loader import load_scenario
-from burdenshare.sweep.apply import apply_draw
 from burdenshare.scenario.distributions import DISTRIBUTIONS
+from burdenshare.scenario.loader import load_scenario
 from burdenshare.scenario.uncertainty import (
     PathError,
     UncertaintySpec,
@@ -20,6 +19,7 @@ from burdenshare.scenario.uncertainty import (
     resolve,
     uncertainty_problems,
 )
+from burdenshare.sweep.apply import apply_draw
 
 BAD = Path(__file__).parent / "data" / "bad_uncertainty"
 N = 200_000
@@ -116,9 +116,18 @@ def test_grid_enumerates_and_cycles() -> None:
 # --------------------------------------------------------------------------- paths
 def test_resolve_walks_models_dicts_and_integer_keys(sma) -> None:
     assert resolve(sma, "preferences.us.reservation_value") == (
-        ("preferences", "us", "reservation_value"), 0.3
+        ("preferences", "us", "reservation_value"), 0.05
     )  # fmt: skip
-    assert resolve(sma, "preferences.rok.reservation.contribution_2020")[1] == 1_174_000_000_000
+    assert resolve(sma, "preferences.rok.reservation.contribution")[1] == 1_142_800_000_000
+    # list items by id, and table keys that are dotted paths themselves
+    assert resolve(sma, "events.us_election.probability") == (
+        ("events", 7, "probability"), 0.55
+    )  # fmt: skip
+    assert resolve(sma, "events.furlough.set.preferences.rok.reservation_value") == (
+        ("events", 5, "set", "preferences.rok.reservation_value"), 0.02
+    )  # fmt: skip
+    with pytest.raises(PathError, match=r"named .*us_election"):
+        resolve(sma, "events.us_elektion.probability")
     assert resolve(sma, "bargaining.steps")[1] == sma.bargaining.steps
     with pytest.raises(PathError, match="did you mean 'weights'"):
         resolve(sma, "preferences.us.weigths.duration")
@@ -177,20 +186,20 @@ def test_apply_draw_changes_exactly_the_named_fields(sma) -> None:
     row = {
         "draw": 17,
         "preferences.us.reservation_value": 0.25,
-        "preferences.rok.reservation.contribution_2020": 1.2e12 + 0.4,
+        "preferences.rok.reservation.contribution": 1.2e12 + 0.4,
         "bargaining.steps": 57.6,
         "strategy.us": "conceder",
     }
     out = apply_draw(sma, row)
     assert out.preferences["us"].reservation_value == 0.25
-    assert out.preferences["rok"].reservation["contribution_2020"] == 1_200_000_000_000
+    assert out.preferences["rok"].reservation["contribution"] == 1_200_000_000_000
     assert out.bargaining.steps == 58
     before, after = sma.model_dump(), out.model_dump()
     before["preferences"]["us"]["reservation_value"] = 0.25
-    before["preferences"]["rok"]["reservation"]["contribution_2020"] = 1_200_000_000_000
+    before["preferences"]["rok"]["reservation"]["contribution"] = 1_200_000_000_000
     before["bargaining"]["steps"] = 58
     assert after == before  # nothing else moved
-    assert sma.preferences["us"].reservation_value == 0.3  # the original is untouched
+    assert sma.preferences["us"].reservation_value == 0.05  # the original is untouched
 
 
 def test_apply_draw_to_an_index_year_keeps_a_decimal() -> None:
@@ -261,7 +270,7 @@ def test_bad_uncertainty_exits_2_through_validate(name: str, tmp_path: Path) -> 
 
 EXPECTED = {
     "beyond_field_range.toml": "draws can reach -inf, which the scenario refuses",
-    "limit_crosses_ideal.toml": "draws can cross rok's ideal contribution_2020",
+    "limit_crosses_ideal.toml": "draws can cross rok's ideal contribution",
     "low_above_high.toml": "low > high",
     "negative_std.toml": "negative std",
     "non_numeric.toml": "non-numeric field",

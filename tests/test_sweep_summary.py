@@ -17,14 +17,14 @@ from burdenshare.bargaining.strategies.base import Reason
 from burdenshare.scenario import load_scenario
 from burdenshare.sweep.summary import summarise
 from burdenshare.sweep.workload import BargainingWorkload
-from sweep_worker import sma_with_low_us_no_deal_value
 
 US_VALUE = "preferences.us.reservation_value"  # drawn in sma-2019's [uncertainty]
-US_FLOOR = "parties.us.ratifier.limits.contribution_2020"  # drawn in sma-2019's [uncertainty]
-ROK_CEILING = "parties.rok.ratifier.limits.contribution_2020"
+US_FLOOR = "parties.us.ratifier.limits.contribution"  # drawn in sma-2019's [uncertainty]
+ROK_CEILING = "preferences.rok.reservation.contribution"  # the Assembly's ceiling
 EXTRA = "preferences.rok.weights.duration"  # a drawn number sma-2019 does not draw
 BN = 1_000_000_000
 LAPSE = dt.date(2019, 12, 31)  # the `lapse` deadline of sma-2019
+NEW_PRESIDENT = dt.date(2021, 1, 20)  # when the us_election event takes effect
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +54,7 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
                 ["us" if a else None for a in agreed], categories=["us", "rok"]
             ),
             "n_voided": np.array([r["voided"] for r in rows], dtype=np.int32),
-            "deal.contribution_2020": [float(r["amount"]) for r in rows],
+            "deal.contribution": [float(r["amount"]) for r in rows],
             "deal.duration": [float(r["years"]) for r in rows],
             "deal.new_category": pd.array([False if a else pd.NA for a in agreed], dtype="boolean"),
             "u.us": [0.4 if a else np.nan for a in agreed],
@@ -118,9 +118,9 @@ def test_headline_probabilities(sma, table: pd.DataFrame) -> None:
 
 def test_terms_are_quantiles_over_the_deals(sma, table: pd.DataFrame) -> None:
     terms = summarise(sma, table).terms.set_index("issue")
-    assert list(terms.index) == ["contribution_2020", "duration"]  # booleans have no quantiles
+    assert list(terms.index) == ["contribution", "duration"]  # booleans have no quantiles
     for issue, values in [
-        ("contribution_2020", np.array([1100, 1150, 1100, 1200]) * float(BN)),
+        ("contribution", np.array([1100, 1150, 1100, 1200]) * float(BN)),
         ("duration", np.array([2.0, 1.0, 2.0, 3.0])),
     ]:
         row = terms.loc[issue]
@@ -152,7 +152,7 @@ def test_sensitivity_fifths_and_rank_correlations(sma, table: pd.DataFrame) -> N
     assert sens["input"].tolist() == [US_VALUE, US_FLOOR]
     deal = table["agreement"].to_numpy(dtype=float)
     has = deal > 0
-    amount = table["deal.contribution_2020"].to_numpy()
+    amount = table["deal.contribution"].to_numpy()
     for row in sens.itertuples(index=False):
         x = table[row.input].to_numpy(dtype=float)
         low, high = _fifths(x, deal)
@@ -205,7 +205,7 @@ def test_workload_costs_each_deal_through_the_ledger(sma) -> None:
     deals = results[results["agreement"]]
     assert len(deals) > 50 and deals["deal.duration"].nunique() > 2
     for _, row in deals.head(25).iterrows():
-        amount_bn = Decimal(repr(row["deal.contribution_2020"])) / BN
+        amount_bn = Decimal(repr(row["deal.contribution"])) / BN
         nominal, real, usd = _life_cost(sma, amount_bn, int(row["deal.duration"]))
         assert (row["cost.nominal"], row["cost.real"], row["cost.usd"]) == (nominal, real, usd)
     assert results.loc[~results["agreement"], ["cost.nominal", "cost.usd"]].isna().all().all()
@@ -221,7 +221,7 @@ def test_drawn_cpi_changes_the_real_cost(sma) -> None:
         "[uncertainty.params]\n"
         '"indices.rok_cpi.values.2021" = { dist = "choice", values = [0.5, 10.0] }\n',
     )
-    text += '\n[indices.rok_cpi]\nvalues = { 2021 = 2.5 }\nsource = ["mnd-defense-budget"]\n'
+    text += '\n[indices.rok_cpi]\nvalues = { 2021 = 2.5 }\nsource = ["kbs-2019-08-21"]\n'
     drawn = load_scenario_text(text, "cpi.toml")
     results = BargainingWorkload(drawn, seed=0, ratification=False)(0, 400)
     long = results[results["agreement"] & (results["deal.duration"] >= 3)]
@@ -275,13 +275,16 @@ def test_no_deal_at_all(sma, table: pd.DataFrame) -> None:
     assert summarise(sma, none[none["n_voided"] == 0]).p_ratified_given_deal is None
 
 
-def test_real_workload_deals_lie_between_the_drawn_ratifier_limits() -> None:
-    sma = sma_with_low_us_no_deal_value()
+def test_real_workload_deals_lie_between_the_drawn_ratifier_limits(sma) -> None:
     results = BargainingWorkload(sma, seed=0)(0, 5000)
     deals = results[results["agreement"]]
     assert len(deals) > 0  # the check below must not be vacuous
-    amount = deals["deal.contribution_2020"].to_numpy()
-    assert (amount >= deals[US_FLOOR].to_numpy()).all()  # the President's floor
+    amount = deals["deal.contribution"].to_numpy()
+    # the President's floor holds until the inauguration, whoever is president then
+    before = ~deals["event.us_election"].to_numpy() | (deals["date"].dt.date < NEW_PRESIDENT)
+    assert before.any() and (~before).any()
+    assert (amount[before] >= deals[US_FLOOR].to_numpy()[before]).all()
+    assert (amount >= 1_038_900_000_000).all()  # the new president's floor, the 2019 level
     assert (amount <= deals[ROK_CEILING].to_numpy()).all()  # the Assembly's ceiling
     s = summarise(sma, results)
     assert s.p_agreement == pytest.approx(len(deals) / 5000)
@@ -290,5 +293,5 @@ def test_real_workload_deals_lie_between_the_drawn_ratifier_limits() -> None:
     on_time = deals["date"].dt.date <= LAPSE
     assert s.p_agreement_by_lapse == pytest.approx(on_time.sum() / 5000)
     terms = s.terms.set_index("issue")
-    assert terms.loc["contribution_2020", "n_deals"] == len(deals)
-    assert terms.loc["contribution_2020", "q50"] == pytest.approx(np.median(amount))
+    assert terms.loc["contribution", "n_deals"] == len(deals)
+    assert terms.loc["contribution", "q50"] == pytest.approx(np.median(amount))

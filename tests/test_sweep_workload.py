@@ -74,11 +74,11 @@ def _assert_rows_match(workload: BargainingWorkload, frame: pd.DataFrame) -> Non
         assert int(row["n_voided"]) == len(result.voided)
         assert row["reason"] == result.reason.label
         if result.agreement is None:
-            assert np.isnan(row["deal.contribution_2020"])
+            assert np.isnan(row["deal.contribution"])
             assert np.isnan(row["u.us"])
         else:
             deal = ref["deal"]
-            assert row["deal.contribution_2020"] == deal["contribution_2020"]
+            assert row["deal.contribution"] == deal["contribution"]
             assert row["deal.duration"] == deal["duration"]
             assert bool(row["deal.new_category"]) == deal["new_category"]
             assert (row["u.us"], row["u.rok"]) == result.utilities
@@ -88,10 +88,10 @@ def test_row_fields_are_recognised() -> None:
     sc = load_scenario(SMA)
     fields = row_fields(sc, list(sc.uncertainty.params))
     assert set(fields) == set(sc.uncertainty.params)  # the bundled sweep needs no rebuilds
-    assert fields["parties.rok.ratifier.limits.contribution_2020"] == (
+    assert fields["parties.rok.ratifier.limits.contribution"] == (
         "ratifier_limit",
         "rok",
-        "contribution_2020",
+        "contribution",
     )
     assert row_fields(sc, ["bargaining.steps", "meta.as_of"]) == {}
 
@@ -109,10 +109,10 @@ def test_bundled_rows_equal_the_reference_engine_on_each_drawn_scenario() -> Non
 
 def test_drawn_preferences_give_the_drawn_scenarios_utilities_exactly() -> None:
     sc = _with_uncertainty(
-        '"preferences.rok.reservation.contribution_2020" = '
+        '"preferences.rok.reservation.contribution" = '
         '{ dist = "uniform", low = 1_150_000_000_000, high = 1_400_000_000_000 }\n'
         '"preferences.us.weights.duration" = { dist = "uniform", low = 0.0, high = 0.5 }\n'
-        '"preferences.us.ideal.contribution_2020" = '
+        '"preferences.us.ideal.contribution" = '
         '{ dist = "uniform", low = 2_000_000_000_000, high = 5_900_000_000_000 }\n'
         '"preferences.us.reservation_value" = { dist = "uniform", low = 0.0, high = 0.1 }\n'
     )
@@ -126,7 +126,7 @@ def test_drawn_preferences_give_the_drawn_scenarios_utilities_exactly() -> None:
             draw = {k: v for k, v in row.items() if k in sc.uncertainty.params}
             variant = apply_draw(sc, draw)
             ref = domain_from_scenario(
-                variant, grid={"contribution_2020": 1e10}, space=base.domain.space
+                variant, grid={"contribution": 1e10}, space=base.domain.space
             )
             expected = ref.utilities[ref.parties.index(side.party)]
             assert np.array_equal(u[b], expected), (side.party, b)
@@ -167,10 +167,10 @@ def test_without_ratification_more_deals() -> None:
     # a ratified deal respects the drawn Assembly ceiling and the drawn presidential floor
     deals = ratified[ratified["agreement"]]
     assert (
-        deals["deal.contribution_2020"] <= deals["parties.rok.ratifier.limits.contribution_2020"]
+        deals["deal.contribution"] <= deals["parties.rok.ratifier.limits.contribution"]
     ).all()
     assert (
-        deals["deal.contribution_2020"] >= deals["parties.us.ratifier.limits.contribution_2020"]
+        deals["deal.contribution"] >= deals["parties.us.ratifier.limits.contribution"]
     ).all()
     assert (deals["deal.new_category"] == False).all()  # noqa: E712 (nullable boolean)
 
@@ -187,9 +187,9 @@ def test_drawn_actors_give_each_draw_the_forecasts_of_its_actor_table() -> None:
     from burdenshare.forecast.scenario import forecast_scenario
 
     sc = _with_uncertainty(
-        '"actors.table.us_president.position.contribution_2020" = '
+        '"actors.table.us_president.position.contribution" = '
         '{ dist = "uniform", low = 1200, high = 5830.5 }\n'
-        '"actors.table.rok_liberty_korea_party.salience.contribution_2020" = '
+        '"actors.table.rok_liberty_korea_party.salience.contribution" = '
         '{ dist = "choice", values = [0.5, 0.9] }\n'
         '"preferences.rok.reservation_value" = { dist = "uniform", low = 0.25, high = 0.4 }\n'
     )
@@ -209,4 +209,4 @@ def test_drawn_actors_give_each_draw_the_forecasts_of_its_actor_table() -> None:
             for k, d in enumerate(dims):
                 assert row[f"forecast.{m}.{d}"] == runs[m].forecast[k], (m, d)
     # the US president's position moves the mean forecast of the amount
-    assert frame["forecast.mean.contribution_2020"].nunique() == len(frame)
+    assert frame["forecast.mean.contribution"].nunique() == len(frame)

@@ -232,7 +232,7 @@ def sma() -> Domain:
 
 def test_sma_space(sma: Domain) -> None:
     assert sma.parties == ("us", "rok")
-    assert sma.space.names == ("contribution_2020", "duration", "new_category")
+    assert sma.space.names == ("contribution", "duration", "new_category")
     # 0.9 – 6 trn won in steps of 100 bn/1000 = 0.1 bn: 51,001 points (ideals, reservations on it)
     assert sma.space.shape == (51_001, 5, 2)
     assert sma.n_outcomes == 510_010
@@ -241,8 +241,8 @@ def test_sma_space(sma: Domain) -> None:
 
 
 def test_sma_ideal_outcomes_are_worth_one(sma: Domain) -> None:
-    us_ideal = {"contribution_2020": 5_830.5 * BN, "duration": 1, "new_category": True}
-    rok_ideal = {"contribution_2020": 1_115.8 * BN, "duration": 5, "new_category": False}
+    us_ideal = {"contribution": 5_830.5 * BN, "duration": 1, "new_category": True}
+    rok_ideal = {"contribution": 1_115.8 * BN, "duration": 5, "new_category": False}
     assert sma.utility_of(us_ideal)[0] == pytest.approx(1.0, abs=1e-12)
     assert sma.utility_of(rok_ideal)[1] == pytest.approx(1.0, abs=1e-12)
     assert sma.utilities[0].max() == pytest.approx(1.0) and sma.utilities[1].max() == 1.0
@@ -255,13 +255,13 @@ def test_sma_hand_computed_outcomes(sma: Domain) -> None:
     # weights: US 0.6/0.3/0.1 (sum 1), ROK 0.5/0.35/0.15 (sum 1)
     # US contribution: (x − 1,200 bn)/(5,830.5 bn − 1,200 bn) clipped; duration: (5 − d)/4
     # ROK contribution: (x − 1,174 bn)/(1,115.8 bn − 1,174 bn) clipped; duration: (d − 1)/4
-    a = {"contribution_2020": 1_150 * BN, "duration": 3, "new_category": False}
+    a = {"contribution": 1_150 * BN, "duration": 3, "new_category": False}
     us_a = 0.6 * 0 + 0.1 * (5 - 3) / 4 + 0.3 * 0  # 1,150 bn is below the US reservation
     rok_a = 0.5 * (1_150 - 1_174) / (1_115.8 - 1_174) + 0.15 * (3 - 1) / 4 + 0.35 * 1
     np.testing.assert_allclose(sma.utility_of(a), [us_a, rok_a], rtol=1e-12)
     assert rok_a == pytest.approx(0.5 * 24 / 58.2 + 0.075 + 0.35)  # 0.63119
 
-    b = {"contribution_2020": 3_000 * BN, "duration": 2, "new_category": True}
+    b = {"contribution": 3_000 * BN, "duration": 2, "new_category": True}
     us_b = 0.6 * (3_000 - 1_200) / (5_830.5 - 1_200) + 0.1 * (5 - 2) / 4 + 0.3 * 1
     rok_b = 0.5 * 0 + 0.15 * (2 - 1) / 4 + 0.35 * 0
     np.testing.assert_allclose(sma.utility_of(b), [us_b, rok_b], rtol=1e-12)
@@ -271,8 +271,8 @@ def test_sma_hand_computed_outcomes(sma: Domain) -> None:
 def test_sma_default_grid_when_no_step() -> None:
     """Without a step the default rule applies: ROK's steep 58.2 bn ramp sets the step."""
     scenario = burdenshare.load_scenario("sma-2019")
-    dom = domain_from_scenario(scenario, grid={"contribution_2020": None})
-    grid = dom.space.issue("contribution_2020").numbers
+    dom = domain_from_scenario(scenario, grid={"contribution": None})
+    grid = dom.space.issue("contribution").numbers
     # L = max(0.6/4,630.5 bn, 0.5/58.2 bn) = 0.5/58.2 bn per won; h ≤ 0.005/L = 0.582 bn
     assert np.diff(grid).max() <= 0.005 / (0.5 / (58.2 * BN)) + 1
     assert 5_100 / 0.582 < len(grid) < 5_100 / 0.582 + 10  # ~8,763 regular points + 4 knots
@@ -286,7 +286,7 @@ def test_sma_default_grid_when_no_step() -> None:
 def test_sma_grid_argument_sets_points() -> None:
     scenario = burdenshare.load_scenario("sma-2019")
     dom = domain_from_scenario(
-        scenario, grid={"contribution_2020": [1_000 * BN, 1_174 * BN, 3_000 * BN]}
+        scenario, grid={"contribution": [1_000 * BN, 1_174 * BN, 3_000 * BN]}
     )
     assert dom.space.shape == (3, 5, 2)
     with pytest.raises(DomainError, match="not a continuous issue"):
@@ -304,11 +304,11 @@ def test_scenario_without_preferences_or_with_a_flat_value_function() -> None:
     assert err.value.problems[0].path == "preferences.rok"
 
     data = scenario.model_dump(mode="python")
-    data["preferences"]["us"]["reservation"]["contribution_2020"] = 5_830_500_000_000
+    data["preferences"]["us"]["reservation"]["contribution"] = 5_830_500_000_000
     flat = type(scenario).model_validate(data)
     with pytest.raises(ScenarioError) as err:
         domain_from_scenario(flat)
-    assert err.value.problems[0].path == "preferences.us.reservation.contribution_2020"
+    assert err.value.problems[0].path == "preferences.us.reservation.contribution"
 
 
 def test_peaked_value_without_reservation() -> None:
@@ -317,7 +317,7 @@ def test_peaked_value_without_reservation() -> None:
     data = scenario.model_dump(mode="python")
     data["preferences"]["us"]["ideal"]["duration"] = 2
     dom = domain_from_scenario(type(scenario).model_validate(data))
-    base = {"contribution_2020": 900 * BN, "new_category": False}  # US: 0 on both
+    base = {"contribution": 900 * BN, "new_category": False}  # US: 0 on both
     got = [dom.utility_of({**base, "duration": d})[0] for d in range(1, 6)]
     # weight 0.1; v = (d − 1)/(2 − 1) up to 2, then (5 − d)/(5 − 2)
     np.testing.assert_allclose(got, [0.0, 0.1, 0.1 * 2 / 3, 0.1 / 3, 0.0], atol=1e-15)

@@ -194,6 +194,7 @@ def _events_set_existing_fields(sc: Scenario) -> Iterator[Finding]:
     if not any(e.set for e in sc.events):
         return
     plain = sc.model_copy(update={"events": [], "uncertainty": None, "hindsight": None})
+    base_errors: set[tuple] | None = None
     for i, event in enumerate(sc.events):
         good: dict[str, object] = {}
         for path, value in event.set.items():
@@ -230,13 +231,36 @@ def _events_set_existing_fields(sc: Scenario) -> Iterator[Finding]:
         try:
             with_fields(plain, good)
         except ValidationError as exc:
-            error = exc.errors(include_url=False)[0]
-            yield Finding(
-                ("events", i, "set"),
-                "the scenario with this event's values is invalid: "
-                + str(error.get("msg", "")).removeprefix("Value error, "),
-                found=".".join(str(k) for k in error.get("loc", ())),
-            )
+            if base_errors is None:
+                base_errors = _errors_of(plain)
+            fresh = [
+                e for e in exc.errors(include_url=False) if _error_key(e) not in base_errors
+            ]
+            if fresh:  # problems the scenario has anyway are reported once, by their own check
+                error = fresh[0]
+                yield Finding(
+                    ("events", i, "set"),
+                    "the scenario with this event's values is invalid: "
+                    + str(error.get("msg", "")).removeprefix("Value error, "),
+                    found=".".join(str(k) for k in error.get("loc", ())),
+                )
+
+
+def _error_key(error: Any) -> tuple:
+    return (tuple(error.get("loc", ())), str(error.get("msg", "")))
+
+
+def _errors_of(sc: Scenario) -> set[tuple]:
+    """The validation errors of ``sc`` as it is (empty when it validates)."""
+    from pydantic import ValidationError
+
+    from burdenshare.scenario.paths import with_fields
+
+    try:
+        with_fields(sc, {})
+    except ValidationError as exc:
+        return {_error_key(e) for e in exc.errors(include_url=False)}
+    return set()
 
 
 @check

@@ -98,7 +98,7 @@ def derive_positions(sc: Scenario) -> list[str]:
             position = openings.get(actor.voices or "", {})
             for did, dim in sc.actors.dimensions.items():
                 if dim.issue in position and did not in actor.position:
-                    value = position[dim.issue]
-                    actor.position[did] = float(value) * dim.scale
+                    # 12 significant digits: 1,115.8 bn won x 1e-9 is 1115.8, not 1115.8000000000002
+                    actor.position[did] = float(f"{float(position[dim.issue]) * dim.scale:.12g}")
                     paths.append(f"actors.table.{aid}.position.{did}")
     return paths

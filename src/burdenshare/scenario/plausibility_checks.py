@@ -53,3 +53,63 @@ def _no_red_line_where_the_far_end_beats_no_deal(sc: Scenario) -> Iterator[Findi
                     expected=f"a red line: preferences.{pid}.reservation.{iid} = the worst "
                     "value it accepts",
                 )
+
+
+@plausibility
+def _stated_values_contradict_the_opening(sc: Scenario) -> Iterator[Finding]:
+    """A party's opening schedule states its position once; an ideal written by hand, or the
+    position of an actor that voices the party, that differs from it is probably stale (the ask
+    was changed in one place but not the other)."""
+    derived = set(sc.derived)
+    for pid, party in sc.parties.items():
+        opening = sc.opening(pid)
+        if not opening:
+            continue
+        pref = sc.preferences.get(pid)
+        for iid, value in opening.items():
+            if pref is None or iid not in pref.ideal:
+                continue
+            if f"preferences.{pid}.ideal.{iid}" in derived:
+                continue
+            if not _same(pref.ideal[iid], value):
+                yield Finding(
+                    ("preferences", pid, "ideal", iid),
+                    f"'{pid}' states an ideal {iid} that contradicts its opening position "
+                    f"(schedules.{party.opening}): remove it to follow the opening, or change "
+                    "the opening",
+                    expected=_show(value),
+                    found=_show(pref.ideal[iid]),
+                )
+    if sc.actors is None:
+        return
+    for aid, actor in sc.actors.table.items():
+        opening = sc.opening(actor.voices) if actor.voices else {}
+        for did, dim in sc.actors.dimensions.items():
+            if dim.issue not in opening or f"actors.table.{aid}.position.{did}" in derived:
+                continue
+            want = float(opening[dim.issue]) * dim.scale
+            have = actor.position.get(did)
+            if have is not None and not _same(have, want):
+                yield Finding(
+                    ("actors", "table", aid, "position", did),
+                    f"actor '{aid}' voices '{actor.voices}' but states a different position on "
+                    f"{did}: remove it to follow the opening, or drop `voices`",
+                    expected=_show(want),
+                    found=_show(have),
+                )
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a == b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
+    return a == b
+
+
+def _show(x: object) -> str:
+    if isinstance(x, bool):
+        return "true" if x else "false"
+    if isinstance(x, int | float):
+        return _fmt(float(x))
+    return str(x)

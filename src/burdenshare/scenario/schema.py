@@ -309,7 +309,7 @@ class Member(Strict):
     ideal: Annotated[dict[str, IssueValue], _ISSUE_DOC] = Field(
         default_factory=dict,
         description="The bloc's preferred value per issue.",
-        examples=[{"contribution_2020": 1_100_000_000_000}],
+        examples=[{"contribution": 1_100_000_000_000}],
     )
     tolerance: Number | None = Field(
         default=None,
@@ -355,7 +355,7 @@ class Ratifier(Sourced):
         description="Worst value per issue the ratifier accepts (e.g. the legislature's "
         "ceiling on a payment); a numeric limit bounds the issue on the party's ideal side. "
         "Without it, the party's `[preferences].reservation` values are the limits.",
-        examples=[{"contribution_2020": 1_174_000_000_000}],
+        examples=[{"contribution": 1_174_000_000_000}],
     )
     veto_players: list[Annotated[str, Field(min_length=1)]] = Field(
         default_factory=list,
@@ -648,7 +648,7 @@ class Preference(Sourced):
 
     weights: Annotated[dict[str, Number], TypeDoc("table: issue id → number >= 0")] = Field(
         description="Importance per issue (>= 0, not all 0; normalised by their sum).",
-        examples=[{"contribution_2020": 0.6, "duration": 0.1, "new_category": 0.3}],
+        examples=[{"contribution": 0.6, "duration": 0.1, "new_category": 0.3}],
     )
     ideal: Annotated[dict[str, IssueValue], _ISSUE_DOC] = Field(
         default_factory=dict,
@@ -658,7 +658,7 @@ class Preference(Sourced):
     reservation: Annotated[dict[str, IssueValue], _ISSUE_DOC] = Field(
         default_factory=dict,
         description="Worst acceptable value per issue (optional).",
-        examples=[{"contribution_2020": 1_174_000_000_000, "new_category": False}],
+        examples=[{"contribution": 1_174_000_000_000, "new_category": False}],
     )
     reservation_value: Unit = Field(
         default=0.0, description="Utility of no deal, 0-1.", examples=[0.35]
@@ -904,7 +904,7 @@ class ActorSpec(Sourced):
         default_factory=dict,
         description="Position per dimension, on the dimension's scale (derived for linked "
         "dimensions of an actor that `voices` a party).",
-        examples=[{"contribution_2020": 5830, "duration": 1}],
+        examples=[{"contribution": 5830, "duration": 1}],
     )
     salience: Annotated[dict[str, Unit], TypeDoc("table: dimension id → number in 0-1")] = Field(
         description="Salience per dimension, 0-1.",

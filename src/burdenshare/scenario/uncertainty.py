@@ -227,6 +227,8 @@ def _support_findings(spec: UncertaintySpec, scenario: Scenario) -> Iterator[Fin
     def finite(x: float) -> float:
         return x if math.isfinite(x) else math.copysign(1e300, x)
 
+    if refused({}) is not None:
+        return  # the scenario itself is invalid: its own checks say why, once
     for end in (0, 1):
         row = {path: finite(support[end]) for path, support in numeric.items()}
         if not row or refused(row) is None:
