@@ -87,7 +87,7 @@ def test_the_sourcing_check_catches_a_bare_figure() -> None:
     share = 'name = "rotational_deployment"\nshare = 0.822\nnew = true\n'
     assert share in text
     text = text.replace(
-        'source = ["yonhap-2019-12-18"]\nestimate = true\nnote = "The items', 'note = "'
+        'source = ["koreaherald-2019-11-17"]\nestimate = true\nnote = "The items', 'note = "'
     )
     sc = load_scenario_text(text)
     assert _unsourced(sc) == [(("schedules", "us_demand", "categories", 3), ["share"])]
@@ -113,12 +113,20 @@ def test_sma_2019_facts() -> None:
     assert sc.meta.as_of == dt.date(2019, 11, 19)
     us, rok = sc.parties["us"], sc.parties["rok"]
     assert (us.role, rok.role) == ("sending", "host")
+    assert (us.opening, rok.opening) == ("us_demand", "rok_offer")  # stated once
     assert us.negotiator.name == "James DeHart" and rok.negotiator.name == "Jeong Eun-bo"
-    # no Congress vote, but the President rejected his negotiators' tentative deal (Apr 2020)
+    # no Congress vote: the President is the US side's only veto player, with his own floor
     assert us.ratifier.kind == "veto_players" and us.ratifier.veto_players == ["President Trump"]
     assert us.ratifier.limits == {"contribution": 1_200 * BN}
-    assert rok.ratifier.limits == {"contribution": Decimal("1174") * BN, "new_category": False}
-    assert us.troops is not None and us.troops.legal_floor == 28_500
+    # the Assembly's limits are Seoul's red lines, written once in [preferences.rok]
+    assert rok.ratifier.limits == {}
+    assert sc.preferences["rok"].reservation == {
+        "contribution": Decimal("1142.8") * BN,
+        "new_category": False,
+    }
+    assert sc.preferences["us"].reservation == {"contribution": 1_122 * BN}
+    # the law in force on 19 Nov 2019 was the FY2019 NDAA (22,000), not the FY2020 one
+    assert us.troops is not None and us.troops.legal_floor == 22_000
     assert us.troops.current == 28_500
     assert rok.ratifier.kind == "legislature" and rok.ratifier.consent_required
     assert rok.ratifier.seats == 300 and rok.ratifier.threshold == "simple_majority"
@@ -127,30 +135,108 @@ def test_sma_2019_facts() -> None:
         "duration": "integer",
         "new_category": "boolean",
     }
-    # the 10th SMA framework: 1,038.9 bn won, 48/36/16, rounded to 100 million won
+    # the 10th SMA framework: 1,038.9 bn won, split as in 2018 (the 2019 split came later)
     a = sc.agreement
     assert (a.currency, a.first_year, a.first_year_total) == ("KRW", 2020, Decimal("1038.9") * BN)
     assert a.rounding == Decimal(100_000_000)
     assert [(c.name, c.share) for c in a.categories] == [
-        ("labor", Decimal("0.48")),
-        ("construction", Decimal("0.36")),
-        ("logistics", Decimal("0.16")),
+        ("labor", Decimal("0.386")),
+        ("construction", Decimal("0.463")),
+        ("logistics", Decimal("0.151")),
     ]
     demand, offer = sc.schedules["us_demand"], sc.schedules["rok_offer"]
     assert (demand.currency, demand.first_year_total) == ("USD", Decimal(5_000_000_000))
     assert [c.name for c in demand.categories if c.new] == ["rotational_deployment"]
-    assert demand.first_year == 2020 and demand.duration == 1  # inherited from the template
+    assert (demand.first_year, demand.duration) == (2020, 1)
     assert offer.currency == "KRW" and offer.first_year_total == Decimal("1115.8") * BN
+    assert offer.duration == 5
     assert offer.categories == a.categories  # inherited
+    # the ideals follow the openings
     assert sc.preferences["us"].ideal["new_category"] is True
     assert sc.preferences["rok"].ideal["new_category"] is False
-    dates = {d.id: (d.date, d.kind) for d in sc.events}
-    assert dates["round1"] == (dt.date(2019, 9, 24), "meeting")
-    assert dates["round2"] == (dt.date(2019, 10, 23), "meeting")
-    assert dates["round3"] == (dt.date(2019, 11, 18), "meeting")
-    assert dates["lapse"] == (dt.date(2019, 12, 31), "lapse")
-    assert dates["furlough"] == (dt.date(2020, 4, 1), "furlough")
+    assert (sc.preferences["us"].ideal["duration"], sc.preferences["rok"].ideal["duration"]) == (
+        1,
+        5,
+    )
+    events = {e.id: e for e in sc.events}
+    assert (events["round3"].date, events["round3"].kind) == (dt.date(2019, 11, 18), "meeting")
+    assert (events["lapse"].date, events["lapse"].kind) == (dt.date(2019, 12, 31), "lapse")
+    furlough = events["furlough"]
+    assert furlough.date == dt.date(2020, 4, 1) and furlough.estimate
+    assert furlough.set == {"preferences.rok.reservation_value": 0.02}
+    election = events["us_election"]
+    assert (election.date, election.effective) == (dt.date(2020, 11, 3), dt.date(2021, 1, 20))
+    assert election.uncertain and election.probability == 0.55
+    assert election.set["parties.us.ratifier.limits.contribution"] == 1_038_900_000_000
+    assert sc.bargaining is not None
+    assert (sc.bargaining.first_round, sc.bargaining.last_round) == (
+        dt.date(2019, 11, 19),
+        dt.date(2021, 12, 31),
+    )
     assert sc.ledger.compare == ["us_demand", "rok_offer"]
+    assert sc.hindsight is not None and sc.hindsight.deal_date == dt.date(2021, 3, 7)
+
+
+def _cited_outside_hindsight(scenario: Scenario) -> set[str]:
+    return {
+        sid
+        for path, model in walk_models(scenario)
+        if isinstance(model, Sourced) and path[:1] != ("hindsight",)
+        for sid in model.source
+    }
+
+
+def _published(source: object) -> dt.date | None:
+    """The last day a source's date could mean ("2019-11" → 30 Nov 2019); None for "n.d."."""
+    date = source.date  # type: ignore[attr-defined]
+    if isinstance(date, dt.date):
+        return date
+    if date == "n.d.":
+        return None
+    parts = [int(x) for x in date.split("-")]
+    if len(parts) == 1:
+        return dt.date(parts[0], 12, 31)
+    nxt = dt.date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def test_sma_2019_inputs_cite_only_sources_public_by_as_of() -> None:
+    """Everything a model reads cites sources dated on or before 19 Nov 2019 (a month or year
+    counts by its last day; undated pages are not allowed); later ones only in [hindsight]."""
+    sc = load_scenario("sma-2019")
+    late = {
+        sid: str(sc.sources[sid].date)
+        for sid in _cited_outside_hindsight(sc)
+        if (_published(sc.sources[sid]) or dt.date.max) > sc.meta.as_of
+    }
+    assert late == {}
+    hindsight = {sid for f in sc.hindsight.facts for sid in f.source}  # type: ignore[union-attr]
+    assert any((_published(sc.sources[s]) or dt.date.max) > sc.meta.as_of for s in hindsight)
+
+
+def test_the_as_of_rule_catches_a_late_source() -> None:
+    text = bundled_path("sma-2019").read_text(encoding="utf-8")
+    old = 'source = ["kbs-2019-08-21", "yonhap-2019-10-24"]'
+    assert "reservation = { contribution = 1_142_800_000_000, new_category = false }" in text
+    text = text.replace(
+        "reservation = { contribution = 1_142_800_000_000, new_category = false }",
+        "reservation = { contribution = 1_174_000_000_000, new_category = false }\n"
+        'source = ["koreaherald-2020-06-03"]',
+        1,
+    ).replace(
+        'source = ["yonhap-2019-10-24", "japantimes-2019-11-19", "kbs-2019-08-21", '
+        '"koreaherald-2019-02-07", "mofa-2019-02-10"]\n',
+        "",
+        1,
+    )
+    del old
+    sc = load_scenario_text(text)
+    late = {
+        sid
+        for sid in _cited_outside_hindsight(sc)
+        if (_published(sc.sources[sid]) or dt.date.max) > sc.meta.as_of
+    }
+    assert late == {"koreaherald-2020-06-03"}
 
 
 def test_sma_2021_signed_reproduces_the_published_amounts() -> None:

@@ -559,7 +559,7 @@ def test_sma_2019_assembly_without_members_is_one_bloc_with_the_host_view() -> N
         path="parties.rok.ratifier",
     )
     assert isinstance(body, VotingBody) and body.total_seats == 300 and body.required == 151
-    np.testing.assert_array_equal(body.win_set(), rok_utility() >= 0.35)
+    np.testing.assert_array_equal(body.win_set(), rok_utility() >= reservation)
     assert 0 < body.win_set().sum() < len(SMA_VALUES)
     vote = body.votes(int(np.argmax(rok_utility())))
     assert (vote.body, vote.yes_seats, vote.passed) == ("National Assembly", 300, True)

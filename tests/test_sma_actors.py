@@ -19,6 +19,7 @@ from burdenshare.forecast.scenario import actor_table_from_scenario, run_model
 from burdenshare.scenario import Scenario, bundled_path, load_scenario
 
 KRW_PER_USD = 1166.1  # 2019 average, Bank of Korea via Hankyung (the scenario's header)
+FX_2019 = 1165.8016  # the bundled 2019 average (Fed H.10) the scenario converts the ask at
 LEVEL_2019 = 1038.9  # bn KRW, 10th SMA (MOFA)
 DIMS = ("contribution", "duration")
 ACTORS = (
@@ -114,7 +115,8 @@ def test_derived_positions_follow_from_the_sourced_figures(scenario: Scenario) -
     """The [D] arithmetic in the notes, redone: a wrong rate or base would show here."""
     assert scenario.actors is not None
     pos = {aid: a.position["contribution"] for aid, a in scenario.actors.table.items()}
-    assert pos["us_president"] == pytest.approx(5 * KRW_PER_USD, abs=0.05)  # ~$5 bn
+    # the President voices the US ask: $5 bn at the bundled 2019 average (Fed H.10)
+    assert pos["us_president"] == pytest.approx(5 * FX_2019, abs=1e-9)
     assert pos["state_department"] == pytest.approx(4.7 * KRW_PER_USD, abs=0.05)  # ~$4.7 bn
     assert pos["us_congress"] == pytest.approx(1.2 * KRW_PER_USD, abs=0.05)  # 10th SMA $1.2 bn
     assert pos["pentagon_usfk"] == pytest.approx(2 * LEVEL_2019, abs=0.05)  # a doubling
@@ -147,7 +149,8 @@ def test_round0_median_and_mean_by_hand(table: ActorTable) -> None:
       900 NK (5×0.2=1), 900 China (10×0.2=2), 1,038.9 public (30×0.8=24),
       1,115.8 Blue House (70×0.8=56), MOFA (35×0.9=31.5), DP (30×0.7=21),
       1,200 Japan (10×0.4=4), 1,298.6 LKP (25×0.5=12.5), 1,399.3 Congress (25×0.3=7.5),
-      2,077.8 Pentagon (35×0.6=21), 5,480.7 State (35×0.8=28), 5,830.5 President (100×0.9=90).
+      2,077.8 Pentagon (35×0.6=21), 5,480.7 State (35×0.8=28), 5,829.0 President (100×0.9=90;
+      the US ask of $5 bn at 1,165.8016 won per dollar).
       Total 298.5, half 149.25; cumulative 3, 27, 135.5, 139.5, then 152 ≥ 149.25 at 1,298.6.
     Duration (years):
       1: President 40, State 17.5, NK 0.25, China 0.5 → 58.25;
@@ -164,7 +167,7 @@ def test_round0_median_and_mean_by_hand(table: ActorTable) -> None:
         + 7.5 * 1399.3
         + 21 * 2077.8
         + 28 * 5480.7
-        + 90 * 5830.5
+        + 90 * 5 * FX_2019
     ) / 298.5
     duration_mean = (58.25 * 1 + 22.5 * 3 + 75 * 5) / 155.75
     assert table.weights().sum(axis=0) == pytest.approx([298.5, 155.75], abs=1e-12)
@@ -179,7 +182,7 @@ def test_round0_median_and_mean_by_hand(table: ActorTable) -> None:
         assert result.median[0].tolist() == [1298.6, 3.0]
         assert result.mean[0] == pytest.approx([contribution_mean, duration_mean], rel=1e-12)
         assert result.forecast == pytest.approx(expected, rel=1e-12)
-    assert contribution_mean == pytest.approx(3021.988442, abs=1e-6)
+    assert contribution_mean == pytest.approx(3021.538593, abs=1e-6)
     assert duration_mean == pytest.approx(3.215088, abs=1e-6)
 
 
@@ -203,8 +206,8 @@ def test_bdm_scholz_code_runs_ten_rounds_within_the_scales(
     assert (result.stop.cycle_start, result.stop.period) == (8, 2)
     assert result.forecast.tolist() == [1298.6, 3.0]
     # the weighted mean stays near 3,020-3,030 bn: the US principals do not move
-    assert result.mean[-1, 0] == pytest.approx(3027.632522, abs=1e-5)
-    assert result.positions[-1, 0, 0] == 5830.5 and result.positions[-1, 1, 0] == 5480.7
+    assert result.mean[-1, 0] == pytest.approx(3027.182030, abs=1e-5)
+    assert result.positions[-1, 0, 0] == 5829.008 and result.positions[-1, 1, 0] == 5480.7
 
 
 # --------------------------------------------------------------------------- SMP
@@ -223,10 +226,10 @@ def test_smp_runs_on_the_rescaled_table(scenario: Scenario, table: ActorTable) -
     pos = result.user_positions()
     assert np.all((pos >= 0.0) & (pos <= 100.0))
     forecast = lo + result.forecast / 100.0 * (hi - lo)
-    # the likeliest final position: 1,155 bn KRW (+11%) for about 4.8 years, held by the DP,
-    # the LKP and North Korea with probability 0.333
-    assert forecast == pytest.approx([1155.0, 4.8476], abs=1e-6)
-    assert result.win_probability[-1].max() == pytest.approx(0.3328, abs=1e-4)
+    # the likeliest final position: 1,154.5 bn KRW (+11%) for about 4.8 years, held by the DP,
+    # the LKP and North Korea with probability 0.41
+    assert forecast == pytest.approx([1154.49, 4.8468], abs=1e-6)
+    assert result.win_probability[-1].max() == pytest.approx(0.4057, abs=1e-4)
     # the scenario runner (per-dimension rescaling, results mapped back) agrees
     run = run_model("smp", table, scenario, rounds=10, seed=0, preset="scholz-code")
     assert run.forecast == pytest.approx(forecast, abs=1e-9)

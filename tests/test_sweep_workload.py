@@ -166,12 +166,8 @@ def test_without_ratification_more_deals() -> None:
     assert (free["n_voided"] == 0).all()
     # a ratified deal respects the drawn Assembly ceiling and the drawn presidential floor
     deals = ratified[ratified["agreement"]]
-    assert (
-        deals["deal.contribution"] <= deals["parties.rok.ratifier.limits.contribution"]
-    ).all()
-    assert (
-        deals["deal.contribution"] >= deals["parties.us.ratifier.limits.contribution"]
-    ).all()
+    assert (deals["deal.contribution"] <= deals["parties.rok.ratifier.limits.contribution"]).all()
+    assert (deals["deal.contribution"] >= deals["parties.us.ratifier.limits.contribution"]).all()
     assert (deals["deal.new_category"] == False).all()  # noqa: E712 (nullable boolean)
 
 

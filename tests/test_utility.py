@@ -230,63 +230,77 @@ def sma() -> Domain:
     return domain_from_scenario(burdenshare.load_scenario("sma-2019"))
 
 
+US_ASK = 5e9 * 1165.8016  # $5 bn at the bundled 2019 average (Fed H.10), in won
+
+
 def test_sma_space(sma: Domain) -> None:
     assert sma.parties == ("us", "rok")
     assert sma.space.names == ("contribution", "duration", "new_category")
-    # 0.9 – 6 trn won in steps of 100 bn/1000 = 0.1 bn: 51,001 points (ideals, reservations on it)
-    assert sma.space.shape == (51_001, 5, 2)
-    assert sma.n_outcomes == 510_010
-    np.testing.assert_array_equal(sma.reserved, [0.3, 0.35])
+    # 0.9 – 6 trn won in steps of 0.1 bn: 51,001 points, plus the US ideal (the ask in won is
+    # not on the grid); the other ideals and red lines are
+    assert sma.space.shape == (51_002, 5, 2)
+    assert sma.n_outcomes == 510_020
+    np.testing.assert_array_equal(sma.reserved, [0.05, 0.10])
     np.testing.assert_array_equal(sma.discount, [1.0, 1.0])
 
 
 def test_sma_ideal_outcomes_are_worth_one(sma: Domain) -> None:
-    us_ideal = {"contribution": 5_830.5 * BN, "duration": 1, "new_category": True}
+    us_ideal = {"contribution": US_ASK, "duration": 1, "new_category": True}
     rok_ideal = {"contribution": 1_115.8 * BN, "duration": 5, "new_category": False}
     assert sma.utility_of(us_ideal)[0] == pytest.approx(1.0, abs=1e-12)
     assert sma.utility_of(rok_ideal)[1] == pytest.approx(1.0, abs=1e-12)
     assert sma.utilities[0].max() == pytest.approx(1.0) and sma.utilities[1].max() == 1.0
-    # each side's ideal is worthless to the other: US gets only its duration term at ROK's ideal
-    # (contribution below US reservation → 0; duration 5 → 0; no new category → 0)
-    assert sma.utility_of(rok_ideal)[0] == pytest.approx(0.0, abs=1e-12)
+    # Seoul's ideal amount is below the US red line (1,122 bn): worse for the US than no deal,
+    # by its overshoot in units of the US ideal-to-red-line distance
+    over = (1_122 - 1_115.8) / (US_ASK / BN - 1_122)
+    assert sma.utility_of(rok_ideal)[0] == pytest.approx(-over, rel=1e-9)
+    # and the US ideal crosses both of Seoul's red lines (amount and new category)
+    rok_over = (US_ASK / BN - 1_142.8) / (1_142.8 - 1_115.8) + 1
+    assert sma.utility_of(us_ideal)[1] == pytest.approx(-rok_over, rel=1e-9)
 
 
 def test_sma_hand_computed_outcomes(sma: Domain) -> None:
-    # weights: US 0.6/0.3/0.1 (sum 1), ROK 0.5/0.35/0.15 (sum 1)
-    # US contribution: (x − 1,200 bn)/(5,830.5 bn − 1,200 bn) clipped; duration: (5 − d)/4
-    # ROK contribution: (x − 1,174 bn)/(1,115.8 bn − 1,174 bn) clipped; duration: (d − 1)/4
-    a = {"contribution": 1_150 * BN, "duration": 3, "new_category": False}
-    us_a = 0.6 * 0 + 0.1 * (5 - 3) / 4 + 0.3 * 0  # 1,150 bn is below the US reservation
-    rok_a = 0.5 * (1_150 - 1_174) / (1_115.8 - 1_174) + 0.15 * (3 - 1) / 4 + 0.35 * 1
-    np.testing.assert_allclose(sma.utility_of(a), [us_a, rok_a], rtol=1e-12)
-    assert rok_a == pytest.approx(0.5 * 24 / 58.2 + 0.075 + 0.35)  # 0.63119
+    # weights: US 0.6/0.25/0.15, ROK 0.8/0.2 (new category: a red line only)
+    # US contribution: (x − 1,122 bn)/(ask − 1,122 bn) within its red line; duration (5 − d)/4
+    # ROK contribution: (1,142.8 bn − x)/(1,142.8 bn − 1,115.8 bn) within; duration (d − 1)/4
+    ask = US_ASK / BN
+    a = {"contribution": 1_130 * BN, "duration": 3, "new_category": False}
+    us_a = 0.6 * (1_130 - 1_122) / (ask - 1_122) + 0.15 * (5 - 3) / 4 + 0.25 * 0
+    rok_a = 0.8 * (1_142.8 - 1_130) / (1_142.8 - 1_115.8) + 0.2 * (3 - 1) / 4
+    np.testing.assert_allclose(sma.utility_of(a), [us_a, rok_a], rtol=1e-9)
+    assert rok_a == pytest.approx(0.8 * 12.8 / 27 + 0.1)  # 0.47926
 
     b = {"contribution": 3_000 * BN, "duration": 2, "new_category": True}
-    us_b = 0.6 * (3_000 - 1_200) / (5_830.5 - 1_200) + 0.1 * (5 - 2) / 4 + 0.3 * 1
-    rok_b = 0.5 * 0 + 0.15 * (2 - 1) / 4 + 0.35 * 0
-    np.testing.assert_allclose(sma.utility_of(b), [us_b, rok_b], rtol=1e-12)
-    assert us_b == pytest.approx(0.608236, abs=1e-6)
+    us_b = 0.6 * (3_000 - 1_122) / (ask - 1_122) + 0.15 * (5 - 2) / 4 + 0.25 * 1
+    # beyond both of Seoul's red lines: minus the sum of the overshoots
+    rok_b = -((3_000 - 1_142.8) / (1_142.8 - 1_115.8) + 1)
+    np.testing.assert_allclose(sma.utility_of(b), [us_b, rok_b], rtol=1e-9)
+    assert us_b == pytest.approx(0.6019, abs=1e-4)
 
 
 def test_sma_default_grid_when_no_step() -> None:
-    """Without a step the default rule applies: ROK's steep 58.2 bn ramp sets the step."""
+    """Without a step the default rule applies: Seoul's steep 27 bn ramp sets the step."""
     scenario = burdenshare.load_scenario("sma-2019")
     dom = domain_from_scenario(scenario, grid={"contribution": None})
     grid = dom.space.issue("contribution").numbers
-    # L = max(0.6/4,630.5 bn, 0.5/58.2 bn) = 0.5/58.2 bn per won; h ≤ 0.005/L = 0.582 bn
-    assert np.diff(grid).max() <= 0.005 / (0.5 / (58.2 * BN)) + 1
-    assert 5_100 / 0.582 < len(grid) < 5_100 / 0.582 + 10  # ~8,763 regular points + 4 knots
-    for knot in (1_115.8, 1_174, 1_200, 5_830.5):
-        assert np.min(np.abs(grid - knot * BN)) == 0
-    # moving one grid step changes either party's utility by at most 0.5%
+    # L = max(0.6/4,707 bn, 0.8/27 bn) = 0.8/27 bn per won; h ≤ 0.005/L = 0.16875 bn
+    step = 0.005 / (0.8 / (27 * BN))
+    assert np.diff(grid).max() <= step + 1
+    span = (6_000 - 900) * BN
+    assert span / step < len(grid) < span / step + 10  # ~29,400 regular points + the knots
+    for knot in (1_115.8 * BN, 1_142.8 * BN, 1_122 * BN, US_ASK):
+        assert np.min(np.abs(grid - knot)) == 0
+    # within both sides' red lines, one grid step changes either party's utility by ≤ 0.5%
     u = dom.utilities.reshape(2, len(grid), 5, 2)
-    assert np.abs(np.diff(u, axis=1)).max() <= 0.005 + 1e-12
+    inside = (u >= 0).all(axis=0)
+    steps = np.abs(np.diff(u, axis=1))[:, inside[1:] & inside[:-1]]
+    assert steps.max() <= 0.005 + 1e-12
 
 
 def test_sma_grid_argument_sets_points() -> None:
     scenario = burdenshare.load_scenario("sma-2019")
     dom = domain_from_scenario(
-        scenario, grid={"contribution": [1_000 * BN, 1_174 * BN, 3_000 * BN]}
+        scenario, grid={"contribution": [1_050 * BN, 1_142.8 * BN, 3_000 * BN]}
     )
     assert dom.space.shape == (3, 5, 2)
     with pytest.raises(DomainError, match="not a continuous issue"):
@@ -298,13 +312,15 @@ def test_scenario_without_preferences_or_with_a_flat_value_function() -> None:
     data = scenario.model_dump(mode="python")
     del data["preferences"]["rok"]
     data["uncertainty"] = None  # it draws Seoul's preferences
+    data["events"], data["hindsight"] = [], None  # the furlough sets one of them
     no_rok = type(scenario).model_validate(data)
     with pytest.raises(ScenarioError) as err:
         domain_from_scenario(no_rok)
     assert err.value.problems[0].path == "preferences.rok"
 
     data = scenario.model_dump(mode="python")
-    data["preferences"]["us"]["reservation"]["contribution"] = 5_830_500_000_000
+    data["uncertainty"] = None  # its supports are set around the red lines
+    data["preferences"]["us"]["reservation"]["contribution"] = US_ASK  # = the (derived) ideal
     flat = type(scenario).model_validate(data)
     with pytest.raises(ScenarioError) as err:
         domain_from_scenario(flat)
@@ -317,7 +333,7 @@ def test_peaked_value_without_reservation() -> None:
     data = scenario.model_dump(mode="python")
     data["preferences"]["us"]["ideal"]["duration"] = 2
     dom = domain_from_scenario(type(scenario).model_validate(data))
-    base = {"contribution": 900 * BN, "new_category": False}  # US: 0 on both
+    base = {"contribution": 1_122 * BN, "new_category": False}  # US: 0 on both (the red line)
     got = [dom.utility_of({**base, "duration": d})[0] for d in range(1, 6)]
-    # weight 0.1; v = (d − 1)/(2 − 1) up to 2, then (5 − d)/(5 − 2)
-    np.testing.assert_allclose(got, [0.0, 0.1, 0.1 * 2 / 3, 0.1 / 3, 0.0], atol=1e-15)
+    # weight 0.15; v = (d − 1)/(2 − 1) up to 2, then (5 − d)/(5 − 2)
+    np.testing.assert_allclose(got, [0.0, 0.15, 0.15 * 2 / 3, 0.15 / 3, 0.0], atol=1e-15)

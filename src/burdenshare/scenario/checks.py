@@ -233,9 +233,7 @@ def _events_set_existing_fields(sc: Scenario) -> Iterator[Finding]:
         except ValidationError as exc:
             if base_errors is None:
                 base_errors = _errors_of(plain)
-            fresh = [
-                e for e in exc.errors(include_url=False) if _error_key(e) not in base_errors
-            ]
+            fresh = [e for e in exc.errors(include_url=False) if _error_key(e) not in base_errors]
             if fresh:  # problems the scenario has anyway are reported once, by their own check
                 error = fresh[0]
                 yield Finding(

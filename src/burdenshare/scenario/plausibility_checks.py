@@ -28,9 +28,16 @@ def _no_red_line_where_the_far_end_beats_no_deal(sc: Scenario) -> Iterator[Findi
         total = math.fsum(pref.weights.values())
         if total <= 0:
             continue
+        # the worst no-deal value it can have: after its outside option or any event
         no_deal = pref.reservation_value
         if pref.outside_option is not None:
             no_deal = min(no_deal, pref.outside_option.utility)
+        for event in sc.events:
+            for key in (f"preferences.{pid}.reservation_value",
+                        f"preferences.{pid}.outside_option.utility"):  # fmt: skip
+                value = event.set.get(key)
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    no_deal = min(no_deal, float(value))
         for iid, weight in pref.weights.items():
             issue = sc.issues.get(iid)
             if issue is None or issue.type != "continuous":
@@ -45,7 +52,7 @@ def _no_red_line_where_the_far_end_beats_no_deal(sc: Scenario) -> Iterator[Findi
             score = 1.0 - weight / total
             if score > no_deal:
                 yield Finding(
-                    ("preferences", pid, "ideal", iid),
+                    ("preferences", pid, "reservation", iid),
                     f"'{pid}' has no red line on {iid}, so it prefers {iid} = {_fmt(far)} (the "
                     "far end of the range) to no deal: "
                     f"with every other issue at its ideal that outcome is worth {score:.2f}, "
