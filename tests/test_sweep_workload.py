@@ -12,12 +12,10 @@ import pytest
 
 from burdenshare.bargaining.domain import domain_from_scenario
 from burdenshare.bargaining.scenario import bargain_scenario
-from burdenshare.bargaining.strategies import make_strategy
-from burdenshare.bargaining.strategies.concession import TimeDependent
 from burdenshare.errors import BurdenshareError
 from burdenshare.scenario import load_scenario, load_scenario_text
 from burdenshare.sweep.apply import apply_draw
-from burdenshare.sweep.draws import STRATEGY_PREFIX
+from burdenshare.sweep.draws import EVENT_PREFIX, STRATEGY_PREFIX
 from burdenshare.sweep.workload import BargainingWorkload, row_fields
 
 SMA = Path(__file__).resolve().parents[1] / "scenarios" / "sma-2019.toml"
@@ -37,22 +35,20 @@ def _with_uncertainty(params: str, strategies: str = "", drop_exponents: bool = 
 
 
 def _reference(workload: BargainingWorkload, row: pd.Series) -> dict:
-    """The row as bargain_scenario gives it on the scenario the draw describes."""
+    """The row as bargain_scenario gives it on the scenario the draw describes: its drawn
+    fields set, its uncertain events as drawn, the scenario's exponents and offer rule."""
     sc = workload.scenario
     base = workload._base()
     params = {k: v for k, v in row.items() if k in sc.uncertainty.params}
     variant = apply_draw(sc, params)
     grid = dict(variant.bargaining.grid)
     domain = domain_from_scenario(variant, grid=grid, space=base.domain.space)
-    strategies = {}
-    for side in base.sides:
-        name = row.get(STRATEGY_PREFIX + side.party, side.strategy)
-        e = variant.bargaining.exponents.get(side.party)
-        strategies[side.party] = (
-            TimeDependent(e=e)
-            if e is not None and name in ("boulware", "linear", "conceder", "hardliner")
-            else make_strategy(name)
-        )
+    strategies = {
+        side.party: row.get(STRATEGY_PREFIX + side.party, side.strategy) for side in base.sides
+    }
+    events = {
+        k.removeprefix(EVENT_PREFIX): bool(v) for k, v in row.items() if k.startswith(EVENT_PREFIX)
+    }
     from burdenshare.bargaining.strategies.base import child_seed
 
     run = bargain_scenario(
@@ -61,8 +57,10 @@ def _reference(workload: BargainingWorkload, row: pd.Series) -> dict:
         n_steps=variant.bargaining.steps,
         domain=domain,
         seed=child_seed(workload.seed, int(row["draw"])),
+        events=events,
+        exponents=True,
     )
-    return {"result": run.result, "deal": run.agreement(), "domain": domain}
+    return {"result": run.result, "deal": run.agreement(), "domain": domain, "run": run}
 
 
 def _assert_rows_match(workload: BargainingWorkload, frame: pd.DataFrame) -> None:
@@ -73,6 +71,12 @@ def _assert_rows_match(workload: BargainingWorkload, frame: pd.DataFrame) -> Non
         assert int(row["step"]) == result.step
         assert int(row["n_voided"]) == len(result.voided)
         assert row["reason"] == result.reason.label
+        for k, party in enumerate(("us", "rok")):
+            last = result.last_offer(k)
+            want = np.nan if last is None else ref["domain"].outcome(last)["contribution"]
+            assert row[f"last.{party}.contribution"] == want or (
+                np.isnan(want) and np.isnan(row[f"last.{party}.contribution"])
+            )
         if result.agreement is None:
             assert np.isnan(row["deal.contribution"])
             assert np.isnan(row["u.us"])
@@ -87,12 +91,24 @@ def _assert_rows_match(workload: BargainingWorkload, frame: pd.DataFrame) -> Non
 def test_row_fields_are_recognised() -> None:
     sc = load_scenario(SMA)
     fields = row_fields(sc, list(sc.uncertainty.params))
-    assert set(fields) == set(sc.uncertainty.params)  # the bundled sweep needs no rebuilds
-    assert fields["parties.rok.ratifier.limits.contribution"] == (
+    # every drawn field but the event ones is applied row by row (no rebuilds); the event's
+    # probability only decides the event draw, its drawn value is pinned where it applies
+    events = {p for p in sc.uncertainty.params if p.startswith("events.")}
+    assert set(fields) == set(sc.uncertainty.params) - events
+    assert fields["parties.us.ratifier.limits.contribution"] == (
         "ratifier_limit",
-        "rok",
+        "us",
         "contribution",
     )
+    assert fields["preferences.rok.reservation.contribution"] == ("limit", "rok", "contribution")
+    workload = BargainingWorkload(sc, seed=0)
+    assert workload.structural == []
+    assert workload.pinned == {
+        "events.furlough.set.preferences.rok.reservation_value": (
+            "preferences.rok.reservation_value"
+        )
+    }
+    assert workload.events == ["event.us_election"]
     assert row_fields(sc, ["bargaining.steps", "meta.as_of"]) == {}
 
 
@@ -100,10 +116,18 @@ def test_bundled_rows_equal_the_reference_engine_on_each_drawn_scenario() -> Non
     sc = load_scenario(SMA)
     workload = BargainingWorkload(sc, seed=3)
     frame = workload(0, 4096)
-    # the comparison must cover deals, ratification failures and timeouts
-    assert frame["agreement"].any() and (~frame["agreement"]).any()
-    assert (frame["n_voided"] > 0).any()
-    picked = pd.concat([frame[frame["agreement"]].head(6), frame[~frame["agreement"]].head(6)])
+    # the comparison must cover deals before and after events, vetoes, stalls, both branches
+    deal, lost = frame["agreement"], frame["event.us_election"]
+    assert deal.any() and (~deal).any() and (frame["n_voided"] > 0).any()
+    picked = pd.concat(
+        [
+            frame[deal & ~lost].head(4),  # deals under the incumbent
+            frame[deal & lost].head(4),  # deals after a new president takes office
+            frame[~deal & (frame["n_voided"] > 0)].head(4),  # vetoed, then stalled
+            frame[~deal & (frame["n_voided"] == 0)].head(2),
+        ]
+    )
+    assert len(picked) >= 12
     _assert_rows_match(workload, picked)
 
 
@@ -164,10 +188,14 @@ def test_without_ratification_more_deals() -> None:
     free = BargainingWorkload(sc, seed=0, ratification=False)(0, 2000)
     assert free["agreement"].mean() > ratified["agreement"].mean()
     assert (free["n_voided"] == 0).all()
-    # a ratified deal respects the drawn Assembly ceiling and the drawn presidential floor
+    # a ratified deal respects the drawn Assembly ceiling (Seoul's red line) and the drawn
+    # presidential floor while the incumbent is in office
     deals = ratified[ratified["agreement"]]
-    assert (deals["deal.contribution"] <= deals["parties.rok.ratifier.limits.contribution"]).all()
-    assert (deals["deal.contribution"] >= deals["parties.us.ratifier.limits.contribution"]).all()
+    assert (deals["deal.contribution"] <= deals["preferences.rok.reservation.contribution"]).all()
+    incumbent = ~deals["event.us_election"] | (deals["date"] < pd.Timestamp("2021-01-20"))
+    assert incumbent.any() and (~incumbent).any()
+    floor = deals["parties.us.ratifier.limits.contribution"]
+    assert (deals["deal.contribution"][incumbent] >= floor[incumbent]).all()
     assert (deals["deal.new_category"] == False).all()  # noqa: E712 (nullable boolean)
 
 

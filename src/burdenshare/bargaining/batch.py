@@ -993,10 +993,14 @@ def _rows_of(mask: np.ndarray, sl: slice) -> np.ndarray:
 
 def _row_strategy(strategies: StrategyBatch, b: int) -> Strategy:
     oid = int(strategies.object_id[b])
-    if oid >= 0:
-        return make_strategy(strategies.objects[oid])  # a fresh copy per row
     assert strategies.pareto is not None
     pick = "pareto" if strategies.pareto[b] else "lowest"
+    if oid >= 0:
+        made = strategies.objects[oid]
+        if strategies.kind[b] == KIND_TIME_DEPENDENT and isinstance(made, TimeDependent | WalkOut):
+            # the row's own exponent and offer rule (a sweep may have replaced them)
+            return make_strategy(made, e=float(strategies.e[b]), pick=pick)
+        return make_strategy(made)  # a fresh copy per row
     if math.isfinite(strategies.walk_below[b]):
         return WalkOut(
             threshold=float(strategies.walk_below[b]),

@@ -413,6 +413,10 @@ class BargainingWorkload:
                 frame = part
             else:
                 part["overlap.start"] = frame.loc[open_rows, "overlap.start"].to_numpy()
+                # a side that made no offer in this segment keeps its last one from before
+                for col in (c for c in part.columns if c.startswith(LAST_PREFIX)):
+                    earlier = frame.loc[open_rows, col].to_numpy()
+                    part[col] = np.where(np.isnan(part[col].to_numpy()), earlier, part[col])
                 frame = pd.concat([frame.drop(index=open_rows), part]).sort_index()
             agreed = part["agreement"].to_numpy(dtype=bool)
             open_rows = open_rows[~agreed]
