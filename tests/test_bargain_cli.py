@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -10,9 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 import burdenshare
+from burdenshare.bargaining.domain import domain_from_scenario
 from burdenshare.bargaining.engine import negotiate
 from burdenshare.bargaining.genius import load_genius
-from burdenshare.bargaining.scenario import bargain_scenario, reservation_mask
+from burdenshare.bargaining.scenario import bargain_scenario, ratifier_mask, reservation_mask
 from burdenshare.cli import app
 
 LAPTOP = Path(__file__).parent / "data" / "genius" / "Laptop"
@@ -41,20 +43,33 @@ def test_domain_json_agrees_with_the_engine(compat: str | None) -> None:
     assert set(got) >= {"agreement", "step", "timedout"}
 
 
-def test_scenario_ratification_voids_deals_the_assembly_would_reject() -> None:
+def test_red_lines_hold_and_the_president_vetoes_until_a_new_one_takes_office() -> None:
     sc = burdenshare.load_scenario("sma-2019")
-    free = bargain_scenario(sc, {"us": "boulware", "rok": "conceder"}, ratification=False)
-    bound = bargain_scenario(sc, {"us": "boulware", "rok": "conceder"}, ratification=True)
-    # Unratified, Seoul's negotiator takes a deal far above what it could sell at home.
+    pair = {"us": "boulware", "rok": "conceder"}
+    red_line = 1_142_800_000_000  # Seoul's (and the Assembly's)
+    # The negotiators alone never go beyond Seoul's red lines (amount, new category).
+    free = bargain_scenario(sc, pair, ratification=False)
     assert free.agreement() is not None
-    assert free.agreement()["contribution"] > 1_174_000_000_000
-    # With the Assembly's consent required, those deals are voided; none stands.
-    assert bound.result.voided and bound.agreement() is None
-    assert all(not bound.win_set[o] for o in bound.result.voided)
-    ceiling = reservation_mask(sc, bound.domain, "rok")
-    contributions = bound.domain.space.values[:, 0]
-    assert np.all(contributions[ceiling] <= 1_174_000_000_000)
-    assert not np.any(bound.win_set & ~ceiling)
+    assert free.agreement()["contribution"] <= red_line
+    assert free.agreement()["new_category"] is False
+    # If the incumbent stays, his floor (1,200 bn) is above Seoul's red line: the tentative
+    # deal is voted down, his floor is then known, and talks stall with no deal.
+    stay = bargain_scenario(sc, pair, events={"us_election": False})
+    assert stay.agreement() is None and stay.result.voided
+    assert stay.result.reason.label == "exhausted"
+    first_segment = stay.runs[0][0].scenario
+    floor = ratifier_mask(sc, stay.domain, "us")
+    assert all(not floor[o] for o in stay.result.voided)  # each voided deal was under his floor
+    assert first_segment.parties["us"].ratifier.limits["contribution"] == 1_200_000_000_000
+    # If he loses, the new president takes office on 20 Jan 2021 and a deal follows within the
+    # red lines, above the 2019 level.
+    lost = bargain_scenario(sc, pair, events={"us_election": True})
+    assert lost.agreement() is not None
+    assert 1_038_900_000_000 <= lost.agreement()["contribution"] <= red_line
+    assert lost.end_date is not None and lost.end_date >= dt.date(2021, 1, 20)
+    ceiling = reservation_mask(sc, lost.domain, "rok")
+    contributions = lost.domain.space.values[:, 0]
+    assert np.all(contributions[ceiling] <= red_line)
 
 
 def test_scenario_cli_json() -> None:
@@ -135,8 +150,8 @@ def test_tournament_cli_csv_and_plot(tmp_path: Path) -> None:
 
 def test_troop_floor_counterfactual_is_reported(sma_report_dir: Path) -> None:
     page = (sma_report_dir / "report.html").read_text(encoding="utf-8")
-    assert "The troop floor: the law keeps US forces at 28,500" in page
-    assert "If it were 0.45 (no floor: the threat is credible)" in page
+    assert "The troop floor: the law keeps US forces at 22,000" in page
+    assert "If it were 0.25 (no floor: the threat is credible)" in page
 
 
 def test_no_floor_runs_use_the_counterfactual_outside_option() -> None:
@@ -149,7 +164,7 @@ def test_no_floor_runs_use_the_counterfactual_outside_option() -> None:
         i, j = (b.domain.parties.index(p) for p in ("us", "rok"))
         rok = reserved_path(sc, b.domain, "rok", sc.bargaining.steps)
         ref = negotiate(b.domain.utilities[i], b.domain.utilities[j], a, c, sc.bargaining.steps,
-                        reserved=(np.full(sc.bargaining.steps, 0.45), rok),
+                        reserved=(np.full(sc.bargaining.steps, 0.25), rok),
                         ratify=lambda o: bool(b.win_set[o]))  # fmt: skip
         assert (res.agreement, res.step, res.voided) == (ref.agreement, ref.step, ref.voided)
 
@@ -177,22 +192,30 @@ def test_malformed_genius_domain_exits_2(tmp_path: Path) -> None:
     assert code == 2 and profile.name in err and "Traceback" not in out + err
 
 
-def test_outside_option_switches_on_at_its_date() -> None:
-    import datetime as dt
-
-    from burdenshare.bargaining.scenario import reserved_path, round_dates
+def test_events_cut_the_talks_into_segments() -> None:
+    from burdenshare.bargaining.scenario import reserved_path, round_dates, segments
 
     sc = burdenshare.load_scenario("sma-2019")
     dates = round_dates(sc, 100)
-    assert dates[0] == dt.date(2019, 9, 24) and dates[-1] == dt.date(2020, 12, 31)
-    domain = bargain_scenario(sc, {"us": "boulware", "rok": "conceder"}, n_steps=2).domain
-    path = reserved_path(sc, domain, "rok", 100)
-    furloughed = np.array([d >= dt.date(2020, 4, 1) for d in dates])
-    # Seoul: reservation_value 0.35 until the furlough of 1 Apr 2020, then its outside option 0.25
-    assert np.all(path[~furloughed] == 0.35) and np.all(path[furloughed] == 0.25)
-    assert furloughed.any() and (~furloughed).any()
-    # The US option (available from 1 Jan 2020, utility 0.3) equals its reservation value.
-    assert np.all(reserved_path(sc, domain, "us", 100) == 0.3)
-    code, out, err = _run("sma-2019", "-s", "us=boulware", "-s", "rok=conceder", "--json")
+    assert dates[0] == dt.date(2019, 11, 19) and dates[-1] == dt.date(2021, 12, 31)
+    parts = segments(sc, 100)  # the likelier branch: the incumbent loses (p = 0.55)
+    furlough = next(s for s, d in enumerate(dates) if d >= dt.date(2020, 4, 1))
+    handover = next(s for s, d in enumerate(dates) if d >= dt.date(2021, 1, 20))
+    assert [(p.first, p.stop) for p in parts] == [(0, furlough), (furlough, handover),
+                                                   (handover, 100)]  # fmt: skip
+    assert [p.events for p in parts] == [(), ("furlough",), ("furlough", "us_election")]
+    # Seoul's no-deal value drops at the furlough; the US floor falls with a new president
+    for part, value in ((parts[0], 0.10), (parts[1], 0.02)):
+        domain = domain_from_scenario(part.scenario, grid={"contribution": 1e11})
+        assert np.all(reserved_path(part.scenario, domain, "rok", 100) == value)
+    assert parts[2].scenario.parties["us"].ratifier.limits["contribution"] == 1_038_900_000_000
+    assert len(segments(sc, 100, {"furlough"})) == 2  # without the election branch
+    code, out, err = _run("sma-2019", "-s", "us=boulware", "-s", "rok=conceder", "--json",
+                          "--event", "us_election=no")  # fmt: skip
     assert code == 0, err
-    assert json.loads(out)["end_date"] == "2020-12-31"  # no deal: the deadline
+    got = json.loads(out)
+    assert got["agreement"] is None and got["reason"] == "exhausted"
+    assert [s["events"] for s in got["segments"]] == [[], ["furlough"]]
+    code, out, err = _run("sma-2019", "-s", "us=boulware", "-s", "rok=conceder",
+                          "--event", "us_elektion=no")  # fmt: skip
+    assert code == 2 and "unknown event 'us_elektion'" in err

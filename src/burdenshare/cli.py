@@ -68,11 +68,12 @@ def print_warnings(problems: list[Any]) -> None:
 
 def load_checked(source: str | Path) -> Any:
     """Load a scenario (file or bundled name) and print its plausibility warnings."""
-    from burdenshare.scenario import load_scenario
+    from burdenshare.scenario import Scenario, load_scenario
     from burdenshare.scenario.plausibility import scenario_warnings
 
     scenario = load_scenario(source)
-    print_warnings(scenario_warnings(scenario))
+    if isinstance(scenario, Scenario):  # (tests stand in a few attributes for a scenario)
+        print_warnings(scenario_warnings(scenario))
     return scenario
 
 
@@ -757,10 +758,22 @@ def bargain_cmd(
     strategy: list[str] = typer.Option(  # noqa: B008
         None, "--strategy", "-s", metavar="PARTY=NAME", help="Strategy per scenario party."
     ),
-    steps: int = typer.Option(100, "--steps", help="Deadline in rounds."),
+    steps: int = typer.Option(
+        None,
+        "--steps",
+        help="Deadline in rounds (default: the scenario's [bargaining] steps, else 100).",
+        show_default=False,
+    ),
     compat: str = typer.Option(None, "--compat", help="'negmas': NegMAS 0.16.0 semantics."),
     ratification: bool = typer.Option(
         True, "--ratify/--no-ratify", help="Two-level ratification (scenario only)."
+    ),
+    event: list[str] = typer.Option(  # noqa: B008
+        None,
+        "--event",
+        metavar="ID=yes|no",
+        help="Whether an uncertain scenario event happens (default: when its probability is "
+        "at least one half).",
     ),
     tied_hands: bool = typer.Option(
         False, "--tied-hands", help="Negotiators know their own ratifier's win-set."
@@ -782,6 +795,8 @@ def bargain_cmd(
       burdenshare bargain --domain DIR --opener boulware --responder linear --compat negmas
 
       burdenshare bargain sma-2019 --strategy us=boulware --strategy rok=conceder
+
+      burdenshare bargain sma-2019 -s us=boulware -s rok=linear --event us_election=no
     """
     import json
 
@@ -813,6 +828,7 @@ def bargain_cmd(
             raise BurdenshareError(
                 [Problem("the domain has fewer than two profiles", file=str(domain_dir))]
             )
+        steps = steps if steps is not None else 100
         result = negotiate(
             domain.utilities[0], domain.utilities[1], opener, responder, steps,
             reserved=(float(domain.reserved[0]), float(domain.reserved[1])),
@@ -838,7 +854,17 @@ def bargain_cmd(
                 )
             STRATEGIES.get(name)
             pairs[party] = name
+        choices: dict[str, bool] = {}
+        for item in event or []:
+            eid, sep, answer = item.partition("=")
+            if not sep or answer not in ("yes", "no"):
+                raise BurdenshareError(
+                    [Problem("bad --event", expected="ID=yes or ID=no", found=item)]
+                )
+            choices[eid] = answer == "yes"
         scenario = load_checked(source)
+        if steps is None:
+            steps = scenario.bargaining.steps if scenario.bargaining else 100
         run = bargain_scenario(
             scenario,
             pairs,
@@ -846,6 +872,7 @@ def bargain_cmd(
             ratification=ratification,
             tied_hands=tied_hands,
             seed=seed,
+            events=choices,
         )
         result, domain = run.result, run.domain
         names = (run.opener, run.responder)
@@ -855,6 +882,10 @@ def bargain_cmd(
             "ratification": ratification,
             "voided": [domain.space.outcome(o) for o in result.voided],
             "win_set_size": None if run.win_set is None else int(run.win_set.sum()),
+            "segments": [
+                {"first_round": seg.first, "stop": seg.stop, "events": list(seg.events)}
+                for seg, _ in run.runs
+            ],
         }
         dates = round_dates(scenario, steps)
         if dates is not None:  # calendar date of the round the talks ended in
