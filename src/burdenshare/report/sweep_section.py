@@ -86,31 +86,6 @@ def _histogram(results: AnalysisResults, sw: ScenarioSweep, issue: str) -> Figur
         )
 
 
-def _timeline(results: AnalysisResults, sw: ScenarioSweep) -> FigureSVG | None:
-    line = sw.summary.timeline
-    if line.empty or line["date"].isna().all():
-        return None
-    with new_figure(8, 3.4) as fig:
-        ax = fig.add_subplot(1, 1, 1)
-        ax.step(line["date"], 100 * line["p_agreement"], where="post", color=PALETTE[0])
-        if sw.summary.lapse is not None:
-            ax.axvline(
-                pd.Timestamp(sw.summary.lapse), color=PALETTE[1], linestyle="--", label="lapse"
-            )
-            ax.legend(loc="upper left", fontsize=8)
-        ax.set_ylabel("P(ratified deal by date), %")
-        ax.set_title("When deals are struck")
-        fig.autofmt_xdate()
-        return to_svg(
-            fig,
-            figure_id="sweep-timeline",
-            caption="Share of all draws with a ratified deal on or before each date (round "
-            "dates from [bargaining] first_round..last_round); the dashed line is the lapse of "
-            "the old agreement.",
-            source=f"burdenshare sweep of scenario {results.scenario.meta.id}, seed {sw.seed}",
-        )
-
-
 def _tornado(results: AnalysisResults, sw: ScenarioSweep) -> FigureSVG | None:
     sens = sw.summary.sensitivity.head(10)
     if sens.empty:
@@ -257,7 +232,7 @@ def sweep_section(results: AnalysisResults) -> Section | None:
         "other executors with <code>burdenshare sweep</code> (same seed, same rows).</p>"
     )
     histogram = _histogram(results, sw, issue) if issue else None
-    candidates = (histogram, _timeline(results, sw), _tornado(results, sw))
+    candidates = (histogram, _tornado(results, sw))
     figures = [f for f in candidates if f is not None]
     after = "<h3>Uncertain inputs</h3>" + _inputs_table(results)
     stats = [c for c in s.terms.columns if c == "mean" or c.startswith("q")]
