@@ -68,9 +68,10 @@ def print_warnings(problems: list[Any]) -> None:
 
 def load_checked(source: str | Path) -> Any:
     """Load a scenario (file or bundled name) and print its plausibility warnings."""
+    from burdenshare.scenario import load_scenario
     from burdenshare.scenario.plausibility import scenario_warnings
 
-    scenario = load_checked(source)
+    scenario = load_scenario(source)
     print_warnings(scenario_warnings(scenario))
     return scenario
 
