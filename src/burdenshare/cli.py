@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from burdenshare import __version__
+from burdenshare.cli_tables import fit_table
 from burdenshare.errors import BurdenshareError
 
 app = typer.Typer(
@@ -423,7 +424,8 @@ def analyze_cmd(
     """Run every analysis the scenario enables; write report.html and results.duckdb.
 
     The report is one self-contained HTML file (plots embedded; opens offline). Each run adds
-    one row to the DuckDB 'runs' table and its rows to one table per result kind.
+    one row to the DuckDB 'runs' table and its rows to one table per result kind; `burdenshare
+    runs` lists it and `burdenshare show RUN_ID` summarises it.
 
     Examples:
 
@@ -456,6 +458,12 @@ def analyze_cmd(
         version=__version__,
         started_at=results.started_at,
         finished_at=utc_now(),
+        # `show` finds the scenario again through its file (absolute: it may run elsewhere)
+        parameters={
+            "scenario_path": str(Path(scenario.source_path).resolve())
+            if scenario.source_path
+            else None
+        },
     )
     run_id = write_run(db_path, record, results.tables())
     console.print(f"[green]report[/]  {report_path}")
@@ -951,13 +959,14 @@ def tournament_cmd(
 
 
 # --------------------------------------------------------------------------- sweeps
-def _print_sweep_summary(summary: Any, run_id: str, db: Path) -> None:
+def _print_sweep_summary(summary: Any, run_id: str, db: Path, heading: str = "") -> None:
     from rich.table import Table
 
     def pct(x: float | None) -> str:
         return "–" if x is None else f"{100 * x:.2f}%"
 
-    head = Table(title=f"Sweep {run_id} ({summary.n_draws:,} draws)", show_header=False)
+    name = f"The analysis's sweep" if heading else f"Sweep {run_id}"
+    head = Table(title=f"{name} ({summary.n_draws:,} draws)", show_header=False)
     head.add_row("P(ratified deal, any time)", pct(summary.p_agreement))
     if summary.lapse is not None:
         head.add_row(
@@ -991,7 +1000,8 @@ def _print_sweep_summary(summary: Any, run_id: str, db: Path) -> None:
                 f"{row.spearman_agreement:+.3f}",
             )
         console.print(sens)
-    console.print(f"[green]results[/] {db} (sweep {run_id}); `burdenshare show {run_id}`")
+    if not heading:
+        console.print(f"[green]results[/] {db} (sweep {run_id}); `burdenshare show {run_id}`")
 
 
 def _show_sweep(scenario: Any, db: Path, run_id: str, as_json: bool) -> None:
@@ -1012,25 +1022,9 @@ def _show_sweep(scenario: Any, db: Path, run_id: str, as_json: bool) -> None:
 def _summary_json(summary: Any, run_id: str) -> str:
     import json
 
-    def records(frame: Any) -> list[dict[str, Any]]:
-        return json.loads(frame.to_json(orient="records", date_format="iso"))
+    from burdenshare.runs import sweep_json
 
-    return json.dumps(
-        {
-            "run_id": run_id,
-            "n_draws": summary.n_draws,
-            "p_agreement": summary.p_agreement,
-            "lapse": None if summary.lapse is None else summary.lapse.isoformat(),
-            "p_agreement_by_lapse": summary.p_agreement_by_lapse,
-            "p_rejected_once": summary.p_rejected_once,
-            "p_ratified_given_deal": summary.p_ratified_given_deal,
-            "terms": records(summary.terms),
-            "cost": None if summary.cost is None else records(summary.cost),
-            "sensitivity": records(summary.sensitivity),
-            "forecasts": records(summary.forecasts),
-        },
-        indent=2,
-    )
+    return json.dumps(sweep_json(summary, run_id), indent=2)
 
 
 @app.command("sweep")
@@ -1128,76 +1122,146 @@ def sweep_cmd(
     _show_sweep(scenario, db, run_id, as_json)
 
 
+_DB_HELP = (
+    "DuckDB file (default: results.duckdb, where `sweep` writes, and out/*/results.duckdb, "
+    "where `analyze` writes, as many as exist)."
+)
+
+
+def _databases(db: Path | None) -> list[Path]:
+    from burdenshare.runs import default_databases
+
+    return [db] if db is not None else default_databases()
+
+
 @app.command("runs")
 @user_errors
 def runs_cmd(
-    db: Path = typer.Option(Path("results.duckdb"), "--db", help="DuckDB file."),  # noqa: B008
+    db: Path | None = typer.Option(None, "--db", help=_DB_HELP, show_default=False),  # noqa: B008
+    as_json: bool = typer.Option(False, "--json", help="Print the runs as JSON records."),
 ) -> None:
-    """List the sweeps stored in a DuckDB file, newest first, with their status."""
+    """List stored runs of every kind (analyze, sweep, backtest), newest first.
+
+    Without --db, lists the runs in results.duckdb (where `sweep` writes by default) and in
+    out/*/results.duckdb (where `analyze` writes, e.g. after `make demo`). A sweep's chunks
+    column shows how many of its chunks are stored; `burdenshare show RUN_ID` summarises a run.
+
+    Examples:
+
+      burdenshare runs
+
+      burdenshare runs --db results.duckdb --json
+    """
     import json
 
-    from rich.table import Table
+    import pandas as pd
 
-    from burdenshare.sweep.runner import list_sweeps
+    from burdenshare.runs import find_runs, runs_json
 
-    sweeps = list_sweeps(db)
-    table = Table(title=f"Sweeps in {db}")
-    for col in ("run", "scenario", "draws", "chunks", "seed", "status", "created"):
-        table.add_column(col)
-    for row in sweeps.itertuples(index=False):
-        params = json.loads(row.parameters)
-        total = -(-int(row.n_draws) // int(row.chunk_size))
-        table.add_row(
-            row.run_id,
-            str(params.get("scenario_id", "")),
-            f"{int(row.n_draws):,}",
-            f"{int(row.chunks_stored)}/{total}",
-            str(row.seed),
-            str(row.status),
-            str(row.created_at)[:19],
+    databases = _databases(db)
+    runs = find_runs(databases)
+    if as_json:
+        typer.echo(json.dumps(runs_json(runs), indent=2))
+        return
+    columns: dict[str, list[str]] = {"run": [], "kind": [], "scenario": [], "draws": []}
+    columns.update({"chunks": [], "status": [], "started (UTC)": []})
+    for row in runs.itertuples(index=False):
+        chunked = row.kind == "sweep" and not pd.isna(row.chunk_size)
+        columns["run"].append(str(row.run_id))
+        columns["kind"].append(str(row.kind))
+        columns["scenario"].append("" if pd.isna(row.scenario_id) else str(row.scenario_id))
+        columns["draws"].append("" if pd.isna(row.n_draws) else f"{int(row.n_draws):,}")
+        columns["chunks"].append(
+            f"{int(row.chunks_stored)}/{-(-int(row.n_draws) // int(row.chunk_size))}"
+            if chunked
+            else ""
         )
+        columns["status"].append(str(row.status))
+        columns["started (UTC)"].append(str(row.started_at)[:16])
+    if len(databases) > 1:
+        columns["file"] = [str(x) for x in runs["db"]]
+    hide = ["file", "chunks", "started (UTC)", "draws"]
+    where = str(databases[0]) if len(databases) == 1 else f"{len(databases)} files"
+    table, hidden = fit_table(columns, right={"draws", "chunks"}, hide=hide, title=f"Runs in {where}")
+    caption = "details: burdenshare show RUN_ID; all fields: --json"
+    table.caption = (f"hidden to fit: {', '.join(hidden)}; " if hidden else "") + caption
+    if not len(runs):
+        table.caption = "no runs stored yet"
     console.print(table)
 
 
 @app.command("show")
 @user_errors
 def show_cmd(
-    run_id: str = typer.Argument(..., metavar="RUN_ID", help="A sweep's run id (see `runs`)."),
-    db: Path = typer.Option(Path("results.duckdb"), "--db", help="DuckDB file."),  # noqa: B008
+    run_id: str = typer.Argument(..., metavar="RUN_ID", help="A run's id (see `runs`)."),
+    db: Path | None = typer.Option(None, "--db", help=_DB_HELP, show_default=False),  # noqa: B008
     parquet: Path | None = typer.Option(  # noqa: B008
-        None, "--parquet", help="Write the per-draw table to this Parquet file."
+        None, "--parquet", help="Write a sweep's per-draw table to this Parquet file."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
-    """Summarise a stored sweep: P(deal), by the lapse, terms, cost, sensitivity.
+    """Summarise a stored run: what made it, its tables and, when it has draws, P(deal),
+    P(deal) by the lapse, terms, cost and sensitivity.
 
-    Uses the run's scenario file when it still has the run's content (for the lapse date and
-    the costs); otherwise summarises the stored table alone and says so.
+    A sweep's --json is the JSON `sweep --json` printed; other runs' JSON holds the run's
+    metadata, "tables" (rows per table) and "sweep" (the same summary of the draws an analysis
+    ran, or null). Uses the run's scenario file when it still has the run's content (for the
+    lapse date and the costs); otherwise summarises the stored table alone and says so.
+
+    Examples:
+
+      burdenshare show 3f2a9c1b7d4e
+
+      burdenshare show 3f2a9c1b7d4e --db out/sma-2019/results.duckdb --json
     """
-    from burdenshare.errors import ScenarioError
-    from burdenshare.scenario import load_scenario
-    from burdenshare.sweep.runner import describe_sweep
+    import json
+
+    from burdenshare.runs import open_run, sweep_json
     from burdenshare.sweep.store import export_parquet
 
-    run, status = describe_sweep(db, run_id)
-    scenario = None
-    path = run.parameters.get("scenario_path")
-    if path:
-        try:
-            scenario = load_scenario(path)
-        except ScenarioError:
-            scenario = None
-        if scenario is not None and scenario.content_hash != run.scenario_hash:
-            scenario = None
-    if scenario is None:
-        err_console.print(
-            f"[yellow]note:[/] scenario {escape(str(path))} is missing or changed since the run; "
-            "summarising the stored table alone (no lapse date, no costs)",
-            soft_wrap=True,
-        )
-    if status != "done":
-        err_console.print(f"[yellow]note:[/] sweep {run_id} is {status}; summarising stored rows")
+    run = open_run(run_id, _databases(db))
+    for note in run.notes:
+        err_console.print(f"[yellow]note:[/] {escape(note)}", soft_wrap=True)
     if parquet is not None:
-        rows = export_parquet(db, run_id, parquet)
+        if run.kind != "sweep":
+            raise BurdenshareError.single(
+                f"run {run_id} is an {run.kind} run; --parquet exports a sweep's draws",
+                path="--parquet",
+            )
+        rows = export_parquet(run.db, run_id, parquet)
         err_console.print(f"[green]parquet[/] {parquet} ({rows:,} rows)")
-    _show_sweep(scenario, db, run_id, as_json)
+    if as_json:
+        payload = sweep_json(run.sweep, run_id) if run.kind == "sweep" else run.to_json()
+        typer.echo(json.dumps(payload, indent=2))
+    elif run.kind == "sweep":
+        _print_sweep_summary(run.sweep, run_id, run.db)
+    else:
+        _print_run(run)
+
+
+def _print_run(run: Any) -> None:
+    from rich.table import Table
+
+    m = run.meta
+    head = Table(title=f"Run {run.run_id}: {m['kind']}", show_header=False)
+    started = str(m["started_at"])[:19]
+    finished = "" if m["finished_at"] is None else str(m["finished_at"])[:19]
+    for key, value in (
+        ("scenario", f"{m['scenario_id']}: {m['scenario_title']}"),
+        ("scenario hash", str(m["scenario_hash"])[:12]),
+        ("seed", str(m["seed"])),
+        ("version", str(m["version"])),
+        ("started / finished (UTC)", f"{started} / {finished}"),
+        ("status", str(m["status"])),
+        ("file", str(run.db)),
+    ):
+        head.add_row(key, escape(value))
+    console.print(head)
+    tables = Table(title="Stored tables (rows of this run)")
+    tables.add_column("table")
+    tables.add_column("rows", justify="right")
+    for name, rows in run.tables.items():
+        tables.add_row(name, f"{rows:,}")
+    console.print(tables)
+    if run.sweep is not None:
+        _print_sweep_summary(run.sweep, run.run_id, run.db, heading="its sweep")

@@ -1,0 +1,140 @@
+"""Terminal tables for every command, in one style, that fit the terminal without cutting a cell.
+
+:func:`fit_table` takes the cells as strings, column by column. Headers stay on one line; a
+number is never cut: columns of text named ``wrap`` wrap onto more lines instead, and when even
+that is too wide, the columns named in ``hide`` are left out, in that order, and listed (the
+caller says so in the caption, with the option that shows everything).
+
+:func:`amount_column` formats a column of money amounts in one unit (bn, M or plain units),
+chosen from the column's own values, so that a column never mixes "1.0 bn" with "965.5 M"; the
+unit goes into the header.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+
+from rich import box
+from rich.cells import cell_len
+from rich.table import Table
+
+__all__ = ["amount_column", "fit_table", "number_column"]
+
+#: narrowest a wrapping text column gets (unless its header is wider)
+WRAP_FLOOR = 12
+_SCALES = ((1e9, "bn"), (1e6, "M"), (1.0, ""))
+
+
+def _natural(header: str, cells: Sequence[str]) -> int:
+    return max([cell_len(header), *(cell_len(line) for c in cells for line in c.split("\n"))])
+
+
+def _floor(header: str, cells: Sequence[str]) -> int:
+    """Width a wrapping column needs: its header, and its longest word up to 20 characters."""
+    words = [cell_len(w) for c in cells for w in c.split()]
+    return max(cell_len(header), min(max(words, default=0), 20), min(WRAP_FLOOR, max(words or [0])))
+
+
+def fit_table(
+    columns: Mapping[str, Sequence[str]],
+    *,
+    right: Iterable[str] = (),
+    wrap: Iterable[str] = (),
+    hide: Sequence[str] = (),
+    width: int | None = None,
+    title: str | None = None,
+) -> tuple[Table, list[str]]:
+    """A table of ``columns`` (header → cells) no wider than ``width`` (the console's).
+
+    Columns in ``right`` are right-aligned (numbers); columns in ``wrap`` may wrap onto more
+    lines at spaces; every other cell keeps its one line. Returns the table and the headers
+    hidden to fit, in the order of ``hide``.
+    """
+    if width is None:
+        from burdenshare.cli import console
+
+        width = console.width
+    right, wrap = set(right), set(wrap)
+    need = {
+        h: _floor(h, cells) if h in wrap else _natural(h, cells) for h, cells in columns.items()
+    }
+    shown = list(columns)
+    hidden: list[str] = []
+
+    def total() -> int:
+        return sum(need[h] for h in shown) + 3 * len(shown) - 1
+
+    for h in hide:
+        if total() <= width:
+            break
+        if h in shown and len(shown) > 1:
+            shown.remove(h)
+            hidden.append(h)
+    table = Table(
+        title=title, box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1), title_justify="left"
+    )
+    for h in shown:
+        if h in wrap:
+            table.add_column(
+                h, justify="left", min_width=need[h], overflow="fold", max_width=None
+            )
+        else:
+            table.add_column(
+                h, justify="right" if h in right else "left", no_wrap=True, min_width=need[h]
+            )
+    n_rows = max((len(c) for c in columns.values()), default=0)
+    for i in range(n_rows):
+        table.add_row(*(columns[h][i] for h in shown))
+    return table, hidden
+
+
+def _finite(values: Iterable[float | None]) -> list[float]:
+    out = []
+    for v in values:
+        if v is None:
+            continue
+        x = float(v)
+        if math.isfinite(x):
+            out.append(x)
+    return out
+
+
+def amount_column(values: Sequence[float | None], *, signed: bool = False) -> tuple[str, list[str]]:
+    """Money amounts in one unit for the whole column: ``(unit, cells)``, unit "bn", "M" or "".
+
+    The unit is the largest in which the column's smaller amounts (ignoring those below a
+    thousandth of the largest) are still at least 1; bn and M show one decimal (an SMA total
+    is set to 0.1 bn won), plain units none (two below 1,000). Missing values are blank;
+    ``signed`` puts a + on positive numbers (differences).
+    """
+    nums = _finite(values)
+    mags = [abs(x) for x in nums if x != 0]
+    top = max(mags, default=0.0)
+    small = min((m for m in mags if m >= top / 1000), default=0.0)
+    divisor, unit = next(((d, u) for d, u in _SCALES if small >= d), (1.0, ""))
+    decimals = 1 if unit else (0 if top >= 1000 else 2)
+    sign = "+" if signed else ""
+    cells = []
+    for v in values:
+        if v is None or not math.isfinite(float(v)):
+            cells.append("")
+        else:
+            cells.append(f"{float(v) / divisor:{sign},.{decimals}f}")
+    return unit, cells
+
+
+def number_column(values: Sequence[float | None], *, digits: int = 4) -> list[str]:
+    """Plain numbers with one number of decimals for the whole column: enough to show
+    ``digits`` significant digits of the column's smallest non-zero magnitude, at most 4."""
+    nums = _finite(values)
+    if nums and all(float(x).is_integer() for x in nums):
+        decimals = 0
+    else:
+        mags = [abs(x) for x in nums if x != 0]
+        small = min(mags, default=1.0)
+        decimals = max(0, min(4, digits - 1 - math.floor(math.log10(small))))
+    return [
+        "" if v is None or not math.isfinite(float(v)) else f"{float(v):,.{decimals}f}"
+        for v in values
+    ]
