@@ -8,6 +8,7 @@ exit status 2; no traceback.
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -238,7 +239,7 @@ def ledger_cmd(
 
     Nominal amounts and their basis, real amounts in base-year prices (ROK CPI),
     amounts in KRW/USD/JPY at yearly average rates, per troop and cumulative;
-    --csv and --json add every category. Series in the scenario's \\[indices]
+    --csv and --json add every category. Series in the scenario's [indices]
     extend or override the bundled ones.
 
     Examples:
@@ -1265,3 +1266,49 @@ def _print_run(run: Any) -> None:
     console.print(tables)
     if run.sweep is not None:
         _print_sweep_summary(run.sweep, run.run_id, run.db, heading="its sweep")
+
+
+# --------------------------------------------------------------------------- help text
+def _help_text(text: str) -> str:
+    """A help text as typer's rich mode should show it: rich markup escaped (so that
+    ``[uncertainty]`` is printed, not swallowed as a style tag), and each paragraph of prose
+    joined into one line for the terminal to wrap (indented blocks, the examples, kept)."""
+    paragraphs = inspect.cleandoc(text).split("\n\n")
+    out = []
+    for para in paragraphs:
+        lines = para.split("\n")
+        if all(line.startswith(" ") for line in lines if line.strip()):
+            out.append(para)
+        else:
+            out.append(" ".join(line.strip() for line in lines))
+    return escape("\n\n".join(out))
+
+
+def escape_help(typer_app: typer.Typer) -> None:
+    """Escape rich markup in every help string of ``typer_app``: its commands' docstrings and
+    ``help=``, their options' and arguments' help, and the same in sub-apps (command groups),
+    recursively. Idempotent; called once below, after every command is registered."""
+    if getattr(typer_app, "_help_escaped", False):
+        return
+    typer_app._help_escaped = True  # type: ignore[attr-defined]
+    infos: list[Any] = [*typer_app.registered_commands]
+    if typer_app.registered_callback is not None:
+        infos.append(typer_app.registered_callback)
+    for info in infos:
+        text = info.help if isinstance(info.help, str) else inspect.getdoc(info.callback)
+        if text:
+            info.help = _help_text(text)
+        for param in inspect.signature(info.callback).parameters.values():
+            default = param.default
+            if isinstance(default, typer.models.ParameterInfo) and isinstance(default.help, str):
+                if not getattr(default, "_help_escaped", False):
+                    default.help = escape(default.help)
+                    default._help_escaped = True  # type: ignore[attr-defined]
+    for group in typer_app.registered_groups:
+        if isinstance(group.help, str):
+            group.help = _help_text(group.help)
+        if group.typer_instance is not None:
+            escape_help(group.typer_instance)
+
+
+escape_help(app)  # keep last: after every command and command group is added
