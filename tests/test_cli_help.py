@@ -21,7 +21,7 @@ BRACKETED = re.compile(r"\\?\[([A-Za-z_][A-Za-z0-9_.\-]*)\]")
 def _commands(group: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
     yield path
     for name, sub in getattr(group, "commands", {}).items():  # a group: its commands
-            yield from _commands(sub, (*path, name))
+        yield from _commands(sub, (*path, name))
 
 
 def _command(path: tuple[str, ...]) -> Any:

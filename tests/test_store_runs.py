@@ -117,7 +117,8 @@ def test_show_an_old_analysis_summarises_its_sweep_draws(old_db: Path) -> None:
 def test_show_an_old_analysis_without_a_sweep_and_an_interrupted_sweep(old_db: Path) -> None:
     shown = json.loads(_ok("show", "97019043d064", "--db", str(old_db), "--json").stdout)
     assert shown["sweep"] is None and shown["seed"] == 3
-    assert set(shown["tables"]) == {"ledger", "ledger_categories", "ledger_comparison", "sma_history"}
+    expected = {"ledger", "ledger_categories", "ledger_comparison", "sma_history"}
+    assert set(shown["tables"]) == expected
     assert all(n > 0 for n in shown["tables"].values())
 
     result = _ok("show", "interrupted0", "--db", str(old_db), "--json")
@@ -213,7 +214,8 @@ def test_a_runs_table_that_is_not_ours_is_refused_and_left_alone(tmp_path: Path)
         list_runs(db)
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT * FROM runs").fetchall() == [(1, "x")]
-    tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
+    query = "SELECT table_name FROM information_schema.tables"
+    tables = [r[0] for r in con.execute(query).fetchall()]
     con.close()
     assert tables == ["runs"]  # nothing was created (the migration rolled back)
 

@@ -966,7 +966,7 @@ def _print_sweep_summary(summary: Any, run_id: str, db: Path, heading: str = "")
     def pct(x: float | None) -> str:
         return "–" if x is None else f"{100 * x:.2f}%"
 
-    name = f"The analysis's sweep" if heading else f"Sweep {run_id}"
+    name = "The analysis's sweep" if heading else f"Sweep {run_id}"
     head = Table(title=f"{name} ({summary.n_draws:,} draws)", show_header=False)
     head.add_row("P(ratified deal, any time)", pct(summary.p_agreement))
     if summary.lapse is not None:
@@ -1183,7 +1183,9 @@ def runs_cmd(
         columns["file"] = [str(x) for x in runs["db"]]
     hide = ["file", "chunks", "started (UTC)", "draws"]
     where = str(databases[0]) if len(databases) == 1 else f"{len(databases)} files"
-    table, hidden = fit_table(columns, right={"draws", "chunks"}, hide=hide, title=f"Runs in {where}")
+    table, hidden = fit_table(
+        columns, right={"draws", "chunks"}, hide=hide, title=f"Runs in {where}"
+    )
     caption = "details: burdenshare show RUN_ID; all fields: --json"
     table.caption = (f"hidden to fit: {', '.join(hidden)}; " if hidden else "") + caption
     if not len(runs):
@@ -1300,10 +1302,13 @@ def escape_help(typer_app: typer.Typer) -> None:
             info.help = _help_text(text)
         for param in inspect.signature(info.callback).parameters.values():
             default = param.default
-            if isinstance(default, typer.models.ParameterInfo) and isinstance(default.help, str):
-                if not getattr(default, "_help_escaped", False):
-                    default.help = escape(default.help)
-                    default._help_escaped = True  # type: ignore[attr-defined]
+            if (
+                isinstance(default, typer.models.ParameterInfo)
+                and isinstance(default.help, str)
+                and not getattr(default, "_help_escaped", False)
+            ):
+                default.help = escape(default.help)
+                default._help_escaped = True  # type: ignore[attr-defined]
     for group in typer_app.registered_groups:
         if isinstance(group.help, str):
             group.help = _help_text(group.help)

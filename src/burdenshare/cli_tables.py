@@ -76,9 +76,7 @@ def fit_table(
     )
     for h in shown:
         if h in wrap:
-            table.add_column(
-                h, justify="left", min_width=need[h], overflow="fold", max_width=None
-            )
+            table.add_column(h, justify="left", min_width=need[h], overflow="fold", max_width=None)
         else:
             table.add_column(
                 h, justify="right" if h in right else "left", no_wrap=True, min_width=need[h]

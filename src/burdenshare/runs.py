@@ -236,4 +236,3 @@ def sweep_json(summary: Any, run_id: str) -> dict[str, Any]:
         "sensitivity": records(summary.sensitivity),
         "forecasts": records(summary.forecasts),
     }
-
