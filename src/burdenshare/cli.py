@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from burdenshare import __version__
-from burdenshare.cli_tables import fit_table
+from burdenshare.cli_tables import amount_column, fit_table, number_column
 from burdenshare.errors import BurdenshareError
 
 app = typer.Typer(
@@ -670,8 +670,7 @@ def forecast_cmd(
             seed=seed,
             preset=preset,
         )
-        out = run.result.to_rounds()
-        out["notes"] = list(run.notes)
+        out = run.to_rounds()  # in the scenario's units, as the text below
         forecast, stop, dims, trajectory = (
             run.forecast,
             run.stop,
@@ -681,20 +680,28 @@ def forecast_cmd(
     if as_json:
         typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
         return
-    from rich.table import Table
-
-    grid = Table(title=f"{model} forecast: {table.scenario or path.name}")
-    grid.add_column("round", justify="right")
-    for d in dims:
-        grid.add_column(f"median {d}", justify="right")
-        grid.add_column(f"mean {d}", justify="right")
-    for rnd, rows in trajectory.groupby("round", sort=True):
-        by_dim = rows.set_index("dimension")
-        cells = [f"{by_dim.loc[d, c]:,.4g}" for d in dims for c in ("median", "mean")]
-        grid.add_row(str(rnd), *cells)
-    console.print(grid)
-    values = ", ".join(f"{d} = {float(v):,.4g}" for d, v in zip(dims, forecast, strict=True))
-    console.print(f"forecast: {values} ({stop})")
+    units = {d: "" for d in dims}
+    if path.suffix.lower() != ".csv" and scenario.actors is not None:
+        units = {d: scenario.actors.dimensions[d].unit for d in dims}
+    name = table.scenario or path.name
+    for d in dims:  # one table per dimension: round, weighted median, weighted mean
+        rows = trajectory[trajectory["dimension"] == d].sort_values("round")
+        unit = f" ({units[d]})" if units[d] else ""
+        grid, _ = fit_table(
+            {
+                "round": [str(r) for r in rows["round"]],
+                "median": number_column(list(rows["median"]), digits=6),
+                "mean": number_column(list(rows["mean"]), digits=6),
+            },
+            right={"round", "median", "mean"},
+            title=f"{model} forecast, {name}: {d}{unit}",
+        )
+        console.print(grid)
+    values = ", ".join(
+        f"{d} = {float(v):,.6g}{' ' + units[d] if units[d] else ''}"
+        for d, v in zip(dims, forecast, strict=True)
+    )
+    console.print(f"forecast: {values} ({stop})", highlight=False)
     for note in out.get("notes", []):
         console.print(f"[dim]note: {note}[/]")
 
@@ -1183,13 +1190,14 @@ def runs_cmd(
         columns["file"] = [str(x) for x in runs["db"]]
     hide = ["file", "chunks", "started (UTC)", "draws"]
     where = str(databases[0]) if len(databases) == 1 else f"{len(databases)} files"
-    table, hidden = fit_table(
-        columns, right={"draws", "chunks"}, hide=hide, title=f"Runs in {where}"
-    )
     caption = "details: burdenshare show RUN_ID; all fields: --json"
-    table.caption = (f"hidden to fit: {', '.join(hidden)}; " if hidden else "") + caption
-    if not len(runs):
-        table.caption = "no runs stored yet"
+    table, _ = fit_table(
+        columns,
+        right={"draws", "chunks"},
+        hide=hide,
+        title=f"Runs in {where}",
+        caption=caption if len(runs) else "no runs stored yet",
+    )
     console.print(table)
 
 

@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from rich import box
 from rich.cells import cell_len
+from rich.console import Group
 from rich.table import Table
+from rich.text import Text
 
 __all__ = ["amount_column", "fit_table", "number_column"]
 
@@ -44,12 +47,15 @@ def fit_table(
     hide: Sequence[str] = (),
     width: int | None = None,
     title: str | None = None,
-) -> tuple[Table, list[str]]:
+    caption: str | None = None,
+) -> tuple[Group, list[str]]:
     """A table of ``columns`` (header → cells) no wider than ``width`` (the console's).
 
     Columns in ``right`` are right-aligned (numbers); columns in ``wrap`` may wrap onto more
-    lines at spaces; every other cell keeps its one line. Returns the table and the headers
-    hidden to fit, in the order of ``hide``.
+    lines at spaces; every other cell keeps its one line. The title goes above the table and
+    the caption below it, each on lines of their own (never squeezed to the table's width);
+    the caption starts with "hidden to fit: ..." when columns were hidden. Returns the
+    renderable and the headers hidden to fit, in the order of ``hide``.
     """
     if width is None:
         from burdenshare.cli import console
@@ -71,9 +77,7 @@ def fit_table(
         if h in shown and len(shown) > 1:
             shown.remove(h)
             hidden.append(h)
-    table = Table(
-        title=title, box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1), title_justify="left"
-    )
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1))
     for h in shown:
         if h in wrap:
             table.add_column(h, justify="left", min_width=need[h], overflow="fold", max_width=None)
@@ -84,7 +88,16 @@ def fit_table(
     n_rows = max((len(c) for c in columns.values()), default=0)
     for i in range(n_rows):
         table.add_row(*(columns[h][i] for h in shown))
-    return table, hidden
+    parts: list[Any] = []
+    if title:
+        parts.append(Text(title, style="bold"))
+    parts.append(table)
+    note = "; ".join(
+        x for x in (f"hidden to fit: {', '.join(hidden)}" if hidden else "", caption or "") if x
+    )
+    if note:
+        parts.append(Text(note, style="dim"))
+    return Group(*parts), hidden
 
 
 def _finite(values: Iterable[float | None]) -> list[float]:
