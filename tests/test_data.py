@@ -18,7 +18,10 @@ from burdenshare.cli import app
 from burdenshare.errors import DataError
 
 BN = Decimal(10) ** 9
-NAMES = ["sma", "sma-payments", "japan", "fx", "cpi", "defense-budget", "timeline"]
+NAMES = [
+    "sma", "sma-payments", "japan", "fx", "cpi", "cpi-japan", "cpi-us", "defense-budget",
+    "timeline",
+]  # fmt: skip
 
 
 def raw(name: str) -> list[dict[str, str]]:

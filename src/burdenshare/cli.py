@@ -102,7 +102,8 @@ def data(
     name: str = typer.Argument(
         ...,
         metavar="NAME",
-        help="Dataset: sma, sma-payments, japan, fx, cpi, defense-budget or timeline.",
+        help="Dataset: sma, sma-payments, japan, fx, cpi (ROK), cpi-japan, cpi-us, "
+        "defense-budget or timeline.",
         show_default=False,
     ),
     as_csv: bool = typer.Option(False, "--csv", help="Print the full bundled CSV to stdout."),
@@ -230,17 +231,22 @@ def ledger_cmd(
         None,
         "--assumed-inflation",
         metavar="PCT",
-        help="CPI change (%) for years the CPI data lack; without it such years are an error.",
+        help="CPI change (% a year) for the years a currency's CPI data lack, for every "
+        "currency (default: the scenario's [ledger] assumed_inflation; without a rate such "
+        "years are an error).",
     ),
     as_csv: bool = typer.Option(False, "--csv", help="Print one CSV (a 'schedule' column)."),
     as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON records."),
 ) -> None:
     """Year-by-year ledger of a scenario's agreement and schedules.
 
-    Nominal amounts and their basis, real amounts in base-year prices (ROK CPI),
-    amounts in KRW/USD/JPY at yearly average rates, per troop and cumulative;
-    --csv and --json add every category. Series in the scenario's [indices]
-    extend or override the bundled ones.
+    The table leads with the first currency asked for (--currency, else the scenario's
+    [ledger] currencies): nominal amounts and their basis, real amounts in base-year prices
+    deflated by that currency's own CPI (won: ROK, dollars: US, yen: Japan; years after the
+    data use [ledger] assumed_inflation, and the caption says so), the other currencies at
+    yearly average rates, per troop and cumulative; --csv and --json add every category and
+    every currency's real amounts. Series in the scenario's [indices] extend or override the
+    bundled ones.
 
     Examples:
 
@@ -254,12 +260,9 @@ def ledger_cmd(
     from decimal import Decimal
 
     import pandas as pd
-    from rich import box
-    from rich.table import Table
 
     from burdenshare.analysis import scenario_ledgers
     from burdenshare.errors import DataError, Problem, ScenarioError
-    from burdenshare.money import format_amount
 
     if as_csv and as_json:
         raise DataError([Problem("choose one output format", expected="--csv or --json")])
@@ -305,59 +308,94 @@ def ledger_cmd(
             typer.echo(json.dumps(records, indent=2, ensure_ascii=False))
         return
 
-    def amount(value: float, currency: str) -> str:
-        # The column header names the currency; the cell keeps format_amount's scale words.
-        return format_amount(value, currency).removesuffix(f" {currency}")
-
     for n, (sid, frame) in enumerate(frames.items()):
         if n:
             console.print()
-        spec = specs[sid]
-        cur = spec.currency
-        base = frame.attrs["base_year"]
-        own = f"nominal_{cur.lower()}"  # the nominal column already shows this one
-        money_cols = [c for c in frame.columns if c.startswith("nominal_") and c != own]
-        columns: dict[str, list[str]] = {
-            "year": [str(y) for y in frame["year"]],
-            f"nominal {cur}": [amount(v, cur) for v in frame["nominal"]],
-            "change": ["" if pd.isna(v) else f"{v:+.1f}%" for v in frame["change_percent"]],
-            "basis": [
-                f"{b}{' (fx held)' if fb == 'assumed' else ''}"
-                f"{' (CPI assumed)' if rb == 'assumed' else ''}"
-                for b, fb, rb in zip(
-                    frame["basis"], frame["fx_basis"], frame["real_basis"], strict=True
-                )
-            ],
-            f"real {cur}": [amount(v, cur) for v in frame["real"]],
-        }
-        for c in money_cols:
-            code = c.removeprefix("nominal_").upper()
-            columns[code] = [amount(v, code) for v in frame[c]]
-        columns[f"{cur}/troop"] = ["" if pd.isna(v) else amount(v, cur) for v in frame["per_troop"]]
-        columns[f"cum. {cur}"] = [amount(v, cur) for v in frame["cum_nominal"]]
-        # Fit the terminal: hide cumulative, per troop, then currency columns, and say so.
-        width = {h: max(len(h), *(len(x) for x in cells)) for h, cells in columns.items()}
-        hidden: list[str] = []
-        for h in [f"cum. {cur}", f"{cur}/troop", *reversed(list(columns)[5:-2])]:
-            if sum(width[k] + 3 for k in columns if k not in hidden) <= console.width:
-                break
-            hidden.append(h)
-        shown = [h for h in columns if h not in hidden]
-        caption = f"real: {base} prices (ROK CPI); exact numbers: --csv"
-        if hidden:
-            caption = f"hidden to fit: {', '.join(hidden)}; " + caption
-        table = Table(
-            title=f"{sid}: {spec.name}",
-            caption=caption,
-            box=box.SIMPLE_HEAD,
-            padding=(0, 1),
-            show_edge=False,
+        table, _ = fit_table(
+            **_ledger_columns(frame, curs),
+            title=f"{sid}: {specs[sid].name}",
+            caption=_ledger_caption(frame, curs),
         )
-        for h in shown:
-            table.add_column(h, justify="left" if h == "basis" else "right", no_wrap=True)
-        for i in range(len(frame)):
-            table.add_row(*(columns[h][i] for h in shown))
         console.print(table)
+
+
+def _ledger_columns(frame: Any, curs: tuple[str, ...]) -> dict[str, Any]:
+    """The ledger's table, led by the first requested currency: year, nominal, change, basis,
+    real (that currency's own CPI), the other currencies, per troop, cumulative; one unit per
+    column (bn, M or units, in the header)."""
+    import numpy as np
+    import pandas as pd
+
+    from burdenshare import data
+    from burdenshare.agreement.ledger import missing_cpi_error
+
+    own = frame.attrs["currency"]
+    lead = curs[0]
+    missing = frame.attrs.get("missing_cpi", {}).get(lead)
+    if missing:  # the table's real column is in the lead currency: its CPI must cover every year
+        raise missing_cpi_error(lead, missing, data.cpi_series(lead), frame.attrs["base_year"])
+    nominal = frame["nominal"] if lead == own else frame[f"nominal_{lead.lower()}"]
+    real = frame["real"] if lead == own else frame[f"real_{lead.lower()}"]
+    change = frame["change_percent"] if lead == own else nominal.pct_change() * 100
+
+    def money(header: str, values: Any) -> tuple[str, list[str]]:
+        unit, cells = amount_column(list(values))
+        return (f"{header} {unit}".rstrip(), cells)
+
+    columns: dict[str, list[str]] = {"year": [str(y) for y in frame["year"]]}
+    head, cells = money(lead, nominal)
+    columns[head] = cells
+    columns["change"] = ["" if pd.isna(v) else f"{v:+.1f}%" for v in change]
+    flags = zip(frame["basis"], frame["fx_basis"], frame["real_basis"], strict=True)
+    columns["basis"] = [
+        b
+        + (" (fx held)" if fb == "assumed" else "")
+        + (" (CPI assumed)" if rb == "assumed" else "")
+        for b, fb, rb in flags
+    ]
+    real_head, cells = money(f"real {lead}", real)
+    columns[real_head] = cells
+    others = []
+    for cur in curs[1:]:
+        head, cells = money(
+            cur, frame["nominal"] if cur == own else frame[f"nominal_{cur.lower()}"]
+        )
+        columns[head] = cells
+        others.append(head)
+    troops = frame["troops"].to_numpy(dtype=float)
+    per_troop = np.divide(
+        nominal.to_numpy(), troops, out=np.full(len(frame), np.nan), where=troops > 0
+    )
+    troop_head, cells = money(f"{lead}/troop", per_troop)
+    columns[troop_head] = cells
+    cum_head, cells = money(f"cum. {lead}", nominal.cumsum())
+    columns[cum_head] = cells
+    money_heads = [h for h in columns if h not in ("year", "change", "basis")]
+    return {
+        "columns": columns,
+        "right": {"year", "change", *money_heads},
+        "hide": [cum_head, troop_head, *reversed(others), real_head],
+    }
+
+
+def _ledger_caption(frame: Any, curs: tuple[str, ...]) -> str:
+    from burdenshare.agreement.ledger import cpi_label
+
+    lead = curs[0]
+    parts = [f"real: {frame.attrs['base_year']} prices ({cpi_label(lead)})"]
+    own = frame.attrs["currency"]
+    if lead != own:
+        parts.append(f"change: of the {lead} amounts (the agreement is set in {own})")
+    assumed = [
+        f"{cpi_label(cur)} +{rate}% a year in "
+        + (f"{years[0]}" if len(years) == 1 else f"{years[0]}-{years[-1]}")
+        for cur, (rate, years) in frame.attrs.get("assumed_cpi", {}).items()
+        if cur in curs
+    ]
+    if assumed:
+        parts.append(f"CPI assumed ([ledger] assumed_inflation): {', '.join(assumed)}")
+    parts.append("exact numbers: --csv")
+    return "; ".join(parts)
 
 
 @app.command("validate")
@@ -467,6 +505,8 @@ def analyze_cmd(
         },
     )
     run_id = write_run(db_path, record, results.tables())
+    for note in results.assumption_notes():  # also in the report's ledger section
+        console.print(f"note: {escape(note)}", highlight=False, soft_wrap=True)
     console.print(f"[green]report[/]  {report_path}")
     console.print(f"[green]results[/] {db_path} (run {run_id})")
 

@@ -116,7 +116,8 @@ def amount_column(values: Sequence[float | None], *, signed: bool = False) -> tu
 
     The unit is the largest in which the column's smaller amounts (ignoring those below a
     thousandth of the largest) are still at least 1; bn and M show one decimal (an SMA total
-    is set to 0.1 bn won), plain units none (two below 1,000). Missing values are blank;
+    is set to 0.1 bn won), or two when the smaller amounts have a single digit before the
+    point (1.58 bn); plain units none (two below 1,000). Missing values are blank;
     ``signed`` puts a + on positive numbers (differences).
     """
     nums = _finite(values)
@@ -124,7 +125,11 @@ def amount_column(values: Sequence[float | None], *, signed: bool = False) -> tu
     top = max(mags, default=0.0)
     small = min((m for m in mags if m >= top / 1000), default=0.0)
     divisor, unit = next(((d, u) for d, u in _SCALES if small >= d), (1.0, ""))
-    decimals = 1 if unit else (0 if top >= 1000 else 2)
+    if unit:  # at least three significant digits: 1,038.9 bn, 880.0 M, 1.58 bn
+        digits = len(str(int(small / divisor))) if small else 1
+        decimals = max(1, 3 - digits)
+    else:
+        decimals = 0 if top >= 1000 else 2
     sign = "+" if signed else ""
     cells = []
     for v in values:
