@@ -263,7 +263,8 @@ def analyze(
     if len(ids) >= 2:
         specs = scenario.agreements()
         indices = effective_indices(scenario)
-        pair = compare(specs[ids[0]], specs[ids[1]], currency="USD", indices=indices)
+        # like with like: the schedule that ends sooner runs on by its own rule
+        pair = compare(specs[ids[0]], specs[ids[1]], currency="USD", indices=indices, extend="rule")
         comparison = pair.rename(columns={"a": ids[0], "b": ids[1]})
         for extra in ids[2:]:
             usd = ledgers[extra].set_index("year")["nominal_usd"]

@@ -546,12 +546,25 @@ def compare_cmd(
     plot: Path = typer.Option(  # noqa: B008
         None, "--plot", help="Also write the comparison as an SVG figure.", show_default=False
     ),
+    extend: str = typer.Option(
+        "rule",
+        "--extend",
+        metavar="rule|flat|none",
+        help="How the agreement that ends sooner is extended to the common horizon: by its own "
+        "escalation rule, held flat at its last year, or not at all (totals then compare "
+        "different lengths).",
+    ),
     as_csv: bool = typer.Option(False, "--csv", help="Print CSV."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON records."),
 ) -> None:
-    """Compare two agreements year by year in one currency: amounts, difference, ratio.
+    """Compare two agreements in one currency: per year, and over a common horizon.
 
-    A and B name a scenario (file or bundled name) and optionally one of its schedules.
+    A and B name a scenario (file or bundled name) and optionally one of its schedules. The
+    comparison is like with like: first the average per year of each agreement's own years,
+    then every year of a common horizon (from the later first year to the later last year),
+    the agreement that ends sooner extended to it by the rule --extend names, with the
+    extended years marked. --csv and --json add `basis` columns (stated / extended) and
+    `in_horizon`.
 
     Examples:
 
@@ -565,7 +578,7 @@ def compare_cmd(
     from burdenshare.agreement import compare
     from burdenshare.analysis import effective_indices
     from burdenshare.errors import DataError, Problem
-    from burdenshare.money import CURRENCIES, format_amount
+    from burdenshare.money import CURRENCIES
 
     if as_csv and as_json:
         raise DataError([Problem("choose one output format", expected="--csv or --json")])
@@ -596,35 +609,37 @@ def compare_cmd(
                 ]
             )
         indices[name] = series
-    frame = compare(spec_a, spec_b, currency=currency, indices=indices)
-    frame = frame.rename(columns={"a": label_a, "b": label_b})
-    if as_csv:
-        typer.echo(frame.to_csv(index=False), nl=False)
-    elif as_json:
-        typer.echo(frame.to_json(orient="records", double_precision=15, indent=2))
+    how = None if extend == "none" else extend
+    frame = compare(spec_a, spec_b, currency=currency, indices=indices, extend=how)
+    if as_csv or as_json:
+        named = frame.rename(
+            columns={
+                "a": label_a,
+                "b": label_b,
+                "a_basis": f"{label_a} basis",
+                "b_basis": f"{label_b} basis",
+            }
+        )
+        if as_csv:
+            typer.echo(named.to_csv(index=False), nl=False)
+        else:
+            typer.echo(named.to_json(orient="records", double_precision=15, indent=2))
     else:
-        from rich.table import Table
-
-        table = Table(title=f"{label_a} vs {label_b} ({currency})")
-        for col in ("year", label_a, label_b, "B - A", "B / A", "cumulative B - A"):
-            table.add_column(col, justify="right")
-        for row in frame.itertuples(index=False):
-            year, va, vb, diff, ratio, cum = row
-            table.add_row(
-                str(year),
-                *(format_amount(v, currency) if v == v else "" for v in (va, vb, diff)),
-                f"{ratio:.3f}" if ratio == ratio else "",
-                format_amount(cum, currency),
-            )
-        console.print(table)
+        _print_comparison(frame, label_a, label_b, currency)
     if plot is not None:
         from burdenshare.report.figures import yearly_bars
 
+        extended = frame.attrs.get("extended", {})
+        caption = "; ".join(
+            f"{label_a if side == 'a' else label_b} extended to {frame.attrs['horizon'][1]} by "
+            f"{rule}"
+            for side, rule in extended.items()
+        )
         figure = yearly_bars(
-            {label_a: frame.set_index("year")[label_a], label_b: frame.set_index("year")[label_b]},
+            {label_a: frame.set_index("year")["a"], label_b: frame.set_index("year")["b"]},
             title=f"{spec_a.name} vs {spec_b.name}",
             figure_id="compare",
-            caption="",
+            caption=caption,
             source="burdenshare compare; FX: burdenshare.data fx",
             unit=f"billion {currency} (yearly average rates)",
             label_format="{:,.2f} bn",
@@ -632,6 +647,81 @@ def compare_cmd(
         plot.write_text(figure.svg, encoding="utf-8")
         if not (as_csv or as_json):
             console.print(f"[green]plot[/] {plot}")
+
+
+def _money_words(x: float, currency: str) -> str:
+    """An amount in words with the same units as the tables: 5,902.8 bn KRW, 973.4 M USD."""
+    mag = abs(x)
+    if mag >= 1e9:
+        return f"{x / 1e9:,.{2 if mag < 1e11 else 1}f} bn {currency}"
+    if mag >= 1e6:
+        return f"{x / 1e6:,.1f} M {currency}"
+    return f"{x:,.0f} {currency}"
+
+
+def _print_comparison(frame: Any, label_a: str, label_b: str, currency: str) -> None:
+    """The answer first (per year, then over the common horizon, with the extension rule in
+    words), then the table of years, extended amounts marked with *."""
+    import pandas as pd
+
+    def money(x: float) -> str:
+        return _money_words(x, currency)
+
+    def years(first: int, last: int) -> str:
+        n = last - first + 1
+        return f"{first}" + ("" if n == 1 else f"-{last}") + f", {n} year" + ("s" if n > 1 else "")
+
+    attrs = frame.attrs
+    lines = [f"{label_a} (A) vs {label_b} (B), in {currency} at yearly average rates"]
+    stated = attrs.get("stated")
+    if stated:
+        avg = {}
+        for side in ("a", "b"):
+            first, last = stated[side]
+            rows = frame[(frame["year"] >= first) & (frame["year"] <= last)]
+            avg[side] = float(rows[side].mean())
+        lines.append(
+            f"Per year: A {money(avg['a'])} ({years(*stated['a'])}), B {money(avg['b'])} "
+            f"({years(*stated['b'])}), averages of their own years; B / A = "
+            f"{avg['b'] / avg['a']:.3f}"
+        )
+        first, last = attrs["horizon"]
+        inside = frame[frame["in_horizon"]]
+        total_a, total_b = float(inside["a"].sum()), float(inside["b"].sum())
+        lines.append(
+            f"Over the common horizon {years(first, last)}: A {money(total_a)}, "
+            f"B {money(total_b)}, B - A {money(total_b - total_a)}"
+        )
+        for side, rule in attrs["extended"].items():
+            name = "A" if side == "a" else "B"
+            lines.append(
+                f"{name} states {years(*stated[side])} and is extended to {last} by {rule}; "
+                "extended years are marked *"
+            )
+    else:
+        lines.append("Not extended (--extend none): totals and the cumulative difference compare "
+                     "agreements of different lengths")  # fmt: skip
+    for line in lines:
+        console.print(escape(line), highlight=False)
+
+    marks = {
+        side: [b == "extended" for b in frame[f"{side}_basis"]] if f"{side}_basis" in frame
+        else [False] * len(frame)
+        for side in ("a", "b")
+    }  # fmt: skip
+    columns: dict[str, list[str]] = {"year": [str(y) for y in frame["year"]]}
+    for side, name in (("a", "A"), ("b", "B")):
+        unit, cells = amount_column(list(frame[side]))
+        columns[f"{name} {currency} {unit}".rstrip()] = [
+            c + ("*" if m else "") for c, m in zip(cells, marks[side], strict=True)
+        ]
+    unit, cells = amount_column(list(frame["difference"]), signed=True)
+    columns[f"B - A {unit}".rstrip()] = cells
+    columns["B / A"] = ["" if pd.isna(r) else f"{r:.3f}" for r in frame["ratio"]]
+    unit, cells = amount_column(list(frame["cum_difference"]), signed=True)
+    columns[f"cum. B - A {unit}".rstrip()] = cells
+    table, _ = fit_table(columns, right=set(columns))
+    console.print(table)
 
 
 @app.command("forecast")

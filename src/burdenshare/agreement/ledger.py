@@ -59,9 +59,11 @@ if TYPE_CHECKING:
     from burdenshare.agreement.spec import AgreementSpec
 
 __all__ = [
+    "EXTEND_RULES",
     "compare",
     "convert",
     "cpi_label",
+    "describe_extension",
     "fx_rate",
     "ledger",
     "missing_cpi_error",
@@ -415,30 +417,96 @@ def ledger(
     return frame
 
 
+#: How :func:`compare` extends the agreement that ends sooner to the common horizon.
+EXTEND_RULES = ("rule", "flat")
+
+
+def _extended(spec: AgreementSpec, last: int, how: str) -> AgreementSpec:
+    """``spec`` running to ``last``: by its own escalation rule, or held flat at its last year."""
+    from burdenshare.agreement.spec import AgreementSpec as Spec
+
+    data = spec.model_dump()
+    data["duration"] = last - spec.first_year + 1
+    if how == "flat":
+        # every added year as an explicit amount equal to the last stated year's
+        final = schedule(spec).rows[-1].total
+        esc = dict(data["escalation"])
+        esc["year_amounts"] = {
+            **esc.get("year_amounts", {}),
+            **{y: final for y in range(spec.last_year + 1, last + 1)},
+        }
+        data["escalation"] = esc
+    return Spec.model_validate(data)
+
+
+def describe_extension(spec: AgreementSpec, how: str) -> str:
+    """The rule that extends ``spec`` in words: "its own rule (none: held flat)"..."""
+    kind = spec.escalation.kind
+    if how == "flat":
+        return "held flat at its last year's amount"
+    own = {
+        "none": "none: held flat",
+        "fixed": f"fixed: +{getattr(spec.escalation, 'percent', '')}% a year",
+    }
+    words = own.get(kind, f"index: {getattr(spec.escalation, 'index', '')}")
+    return f"its own escalation rule ({words})"
+
+
 def compare(
     a: AgreementSpec,
     b: AgreementSpec,
     *,
     currency: str = "USD",
+    extend: str | None = None,
     **ledger_kwargs: Any,
 ) -> pd.DataFrame:
     """Two agreements side by side in ``currency``, one row per year of either.
 
     Columns: ``year``; ``a`` and ``b`` (nominal amounts in ``currency``, NaN in a year the
     agreement does not cover); ``difference = b - a`` and ``ratio = b / a`` (NaN unless both
-    cover the year); ``cum_difference = Σ b - Σ a`` up to that year, a missing year counting as
-    0 (what ``b`` has cost more than ``a`` so far). ``ledger_kwargs`` are passed on (``indices``,
-    ``fx``, ``troops``; ``cpi``, ``base_year``, ``assumed_inflation`` and ``currencies`` are not
-    needed and ignored). ``frame.attrs`` holds ``a``, ``b`` (names) and ``currency``.
+    cover the year); ``cum_difference = Σ b - Σ a`` up to that year.
+
+    Without ``extend`` a missing year counts as 0 in ``cum_difference``, so agreements of
+    different lengths are not compared like with like. With ``extend`` they are, over a common
+    horizon — from the later of the two first years to the later of the two last years — the
+    agreement that ends sooner extended to it: ``"rule"`` by its own escalation rule (a rule
+    ``none`` holds it flat, an index rule goes on with its index), ``"flat"`` held at its last
+    year's amount. Then ``a_basis`` / ``b_basis`` say ``stated`` or ``extended`` per year,
+    ``in_horizon`` marks the horizon's years and ``cum_difference`` runs over them only (NaN
+    outside). ``frame.attrs`` holds ``a``, ``b`` (names), ``currency``, and with ``extend``
+    also ``extend``, ``horizon`` (first, last), ``stated`` ({side: (first, last)}) and
+    ``extended`` ({side: the rule in words}).
+
+    ``ledger_kwargs`` are passed on (``indices``, ``fx``, ``troops``; ``cpi``, ``base_year``,
+    ``assumed_inflation`` and ``currencies`` are not needed and ignored).
     """
     unknown = set(ledger_kwargs) - _LEDGER_KWARGS
     if unknown:
         raise TypeError(f"compare() got unexpected keyword arguments: {sorted(unknown)}")
+    if extend is not None and extend not in EXTEND_RULES:
+        raise DataError(
+            [
+                Problem(
+                    "unknown way to extend the shorter agreement",
+                    path="--extend",
+                    expected=" or ".join(EXTEND_RULES),
+                    found=repr(extend),
+                )
+            ]
+        )
     _check_currencies([currency])
     indices = ledger_kwargs.get("indices")
     fx = ledger_kwargs.get("fx")
+    specs = {"a": a, "b": b}
+    horizon = (max(a.first_year, b.first_year), max(a.last_year, b.last_year))
+    extended: dict[str, str] = {}
+    if extend is not None:
+        for label, spec in specs.items():
+            if spec.last_year < horizon[1]:
+                specs[label] = _extended(spec, horizon[1], extend)
+                extended[label] = describe_extension(spec, extend)
     sides = {}
-    for label, spec in (("a", a), ("b", b)):
+    for label, spec in specs.items():
         sched = schedule(spec, indices)
         cols, _ = _currency_columns(sched, [currency], fx)
         sides[label] = pd.Series(
@@ -447,15 +515,36 @@ def compare(
     years = sorted(set(sides["a"].index) | set(sides["b"].index))
     sa = sides["a"].reindex(years)
     sb = sides["b"].reindex(years)
-    frame = pd.DataFrame(
-        {
-            "year": pd.array(years, dtype="int64"),
-            "a": sa.to_numpy(),
-            "b": sb.to_numpy(),
-            "difference": (sb - sa).to_numpy(),
-            "ratio": (sb / sa).to_numpy(),
-            "cum_difference": (sb.fillna(0).cumsum() - sa.fillna(0).cumsum()).to_numpy(),
-        }
-    )
+    columns: dict[str, Any] = {
+        "year": pd.array(years, dtype="int64"),
+        "a": sa.to_numpy(),
+        "b": sb.to_numpy(),
+        "difference": (sb - sa).to_numpy(),
+        "ratio": (sb / sa).to_numpy(),
+    }
+    if extend is None:
+        columns["cum_difference"] = (sb.fillna(0).cumsum() - sa.fillna(0).cumsum()).to_numpy()
+    else:
+        inside = [horizon[0] <= y <= horizon[1] for y in years]
+        running = (sb - sa).where(inside).cumsum()
+        columns["cum_difference"] = running.where(inside).to_numpy()
+        for label, original in (("a", a), ("b", b)):
+            columns[f"{label}_basis"] = [
+                "stated"
+                if original.first_year <= y <= original.last_year
+                else ("extended" if y > original.last_year and label in extended else "")
+                for y in years
+            ]
+        columns["in_horizon"] = inside
+    frame = pd.DataFrame(columns)
     frame.attrs.update({"a": a.name, "b": b.name, "currency": currency})
+    if extend is not None:
+        frame.attrs.update(
+            {
+                "extend": extend,
+                "horizon": horizon,
+                "stated": {"a": (a.first_year, a.last_year), "b": (b.first_year, b.last_year)},
+                "extended": extended,
+            }
+        )
     return frame

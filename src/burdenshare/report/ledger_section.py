@@ -278,14 +278,27 @@ def ledger_section(results: AnalysisResults) -> Section:
             f"${first[b] / 1e9:,.2f} bn — {html.escape(a)} is {first[a] / first[b]:,.1f}× "
             f"{html.escape(b)}.</p>"
         )
-        table = c.rename(
+        for side, rule in c.attrs.get("extended", {}).items():
+            name = a if side == "a" else b
+            parts.append(
+                f"<p>{html.escape(name)} ends before {html.escape(b if side == 'a' else a)}: "
+                f"over the common horizon {c.attrs['horizon'][0]}-{c.attrs['horizon'][1]} it is "
+                f"extended by {html.escape(rule)} (basis 'extended' below).</p>"
+            )
+        table = c.drop(columns=["in_horizon"], errors="ignore").rename(
             columns={
                 "difference": f"{b} − {a}",
                 "ratio": f"{b} / {a}",
                 "cum_difference": "cumulative difference",
+                "a_basis": f"{a} basis",
+                "b_basis": f"{b} basis",
             }
         )
-        money = [col for col in table.columns if col not in ("year", f"{b} / {a}")]
+        money = [
+            col
+            for col in table.columns
+            if col not in ("year", f"{b} / {a}") and pd.api.types.is_float_dtype(table[col])
+        ]
         scaled = table.copy()
         scaled[money] = table[money] / 1e9
         parts.append("<h3>Comparison (billion USD)</h3>")
