@@ -111,8 +111,9 @@ def data(
 ) -> None:
     """Print a bundled dataset; every row carries its source URL, as-of date and status.
 
-    The default is a table of the main columns, with amounts in millions (M) or billions (bn),
-    long text cut short and each source shown as its site. --csv prints the full CSV with exact
+    The default is a table of the main columns, each amount column in one unit named in its
+    header (M or bn), long text wrapped and each source shown as its site; columns that do not
+    fit the terminal are hidden and named in the caption. --csv prints the full CSV with exact
     numbers and URLs; --json prints the rows as records.
 
     Examples:
@@ -124,11 +125,9 @@ def data(
       burdenshare data sma-payments --json
     """
     import json
-    import math
     from urllib.parse import urlsplit
 
     import pandas as pd
-    from rich.table import Table
 
     from burdenshare import data as bundled
     from burdenshare.errors import DataError, Problem
@@ -142,65 +141,52 @@ def data(
         typer.echo(json.dumps(bundled.records(name), indent=2, ensure_ascii=False))
         return
 
-    def cell(value: object) -> str:
-        if isinstance(value, pd.Timestamp):
-            return value.date().isoformat()
-        if value is None or (not isinstance(value, str) and pd.isna(value)):
-            return "–"
-        if isinstance(value, float) and math.isfinite(value):
-            if abs(value) >= 1e9:
-                return f"{value / 1e9:,.1f} bn"
-            if abs(value) >= 1e6:
-                return f"{value / 1e6:,.1f} M"
-            return f"{int(value):,}" if value.is_integer() else f"{value:,.10g}"
-        text = str(value)
-        return text if len(text) <= 60 else text[:59] + "…"
-
     entry = bundled.dataset(name)
     frame = entry.loader()
-    columns = [*entry.columns, "status", "as_of", "source"]
     frame["source"] = [urlsplit(u).netloc.removeprefix("www.") for u in frame["source_url"]]
-    cells = {c: [cell(v) for v in frame[c]] for c in columns}
-    numeric = {c for c in columns if pd.api.types.is_numeric_dtype(frame[c])}
-    # Fit the terminal: long text shrinks to 16 characters, then source and as_of are hidden,
-    # then long text shrinks to 10, then the last main columns are hidden (named in the caption).
-    width = {c: max(min(len(c), 12), *(min(len(x), 40) for x in cells[c])) for c in columns}
-    natural = dict(width)
-    shown, hidden = list(columns), []
-
-    def total() -> int:
-        return sum(width[c] + 3 for c in shown) + 1
-
-    def shrink(floor: int) -> None:  # narrow the widest text column, one character at a time
-        while total() > console.width:
-            text = [c for c in shown if c not in numeric and width[c] > floor]
-            if not text:
-                return
-            width[max(text, key=width.__getitem__)] -= 1
-
-    shrink(16)
-    for c in ["source", "as_of"]:
-        if total() > console.width:
-            shown.remove(c)
-            hidden.append(c)
-    shrink(10)
-    for c in reversed(entry.columns[2:]):
-        if total() <= console.width:
-            break
-        shown.remove(c)
-        hidden.append(c)
-    for c in shown:  # give room freed by hidden columns back to shortened text
-        width[c] += max(0, min(natural[c] - width[c], console.width - total()))
+    columns = [*entry.columns, "status", "as_of", "source"]
+    shown: dict[str, list[str]] = {}
+    right: set[str] = set()
+    units: list[str] = []  # one unit per amount column, named in the caption
+    mixed = "currency" in frame.columns  # an amount column in each row's own currency
+    for c in columns:
+        values = frame[c]
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            money = "amount" in c or c.startswith(("annual_", "total_", "budget_"))
+            if money and "trn" not in c:
+                unit, cells = amount_column(list(values), every=mixed and c == "amount")
+                head = c
+                if unit:
+                    units.append(f"{c} in {unit}")
+            elif all(float(v).is_integer() for v in values.dropna()):
+                head, cells = c, ["–" if pd.isna(v) else f"{int(v)}" for v in values]
+            else:
+                head, cells = c, number_column(list(values))
+            shown[head] = [x or "–" for x in cells]
+            right.add(head)
+        else:
+            shown[c] = [
+                "–"
+                if v is None or (not isinstance(v, str) and pd.isna(v))
+                else v.date().isoformat()
+                if isinstance(v, pd.Timestamp)
+                else str(v)
+                for v in values
+            ]
+    heads = list(shown)
+    text = {h for h in heads if h not in right and h not in ("status", "as_of")}
+    # Fit the terminal without cutting a cell: text wraps (down to 16 characters), then the
+    # source, the as_of date and the last main columns are hidden, and the caption says so.
+    hide = [heads[-1], heads[-2], *reversed(heads[2 : len(entry.columns)])]
     caption = f"full text and exact numbers: burdenshare data {name} --csv"
-    if hidden:
-        caption = f"hidden to fit: {', '.join(hidden)}; " + caption
-    table = Table(title=entry.title, caption=caption)
-    for c in shown:
-        justify = "right" if c in numeric else "left"
-        table.add_column(c, justify=justify, width=width[c], overflow="fold")
-    for i in range(len(frame)):
-        row = [(cells[c][i], width[c]) for c in shown]
-        table.add_row(*(x if len(x) <= w else x[: w - 1] + "…" for x, w in row))
+    table, hidden = fit_table(shown, right=right, wrap=text, hide=hide, wrap_width=16)
+    units = [u for u in units if u.split(" in ")[0] not in hidden]
+    if units:
+        caption = f"amounts: {', '.join(units)}; {caption}"
+    table, _ = fit_table(
+        shown, right=right, wrap=text, hide=hide, wrap_width=16, title=entry.title,
+        caption=caption,
+    )  # fmt: skip
     console.print(table)
 
 
@@ -1030,7 +1016,6 @@ def tournament_cmd(
 
       burdenshare tournament sma-2019 --seeds 20 --plot tournament.svg --csv > runs.csv
     """
-    from rich.table import Table
 
     from burdenshare.bargaining.strategies import STRATEGIES
     from burdenshare.bargaining.tournament import summarise, tournament
@@ -1077,17 +1062,26 @@ def tournament_cmd(
     if as_csv:
         typer.echo(games.to_csv(index=False), nl=False)
     else:
-        table = Table(title=f"tournament: {parties[0]} opens, {seeds} seeds, {steps} rounds")
-        for col in ("ratified", "opener", "responder", "agreement", "round", "u opener",
-                    "u responder"):  # fmt: skip
-            table.add_column(col, justify="right")
-        for row in summary.itertuples(index=False):
-            table.add_row(
-                "yes" if row.ratified else "no", row.opener, row.responder,
-                f"{row.agreement_rate:.0%}", f"{row.mean_step:.1f}",
-                "" if row.u_opener != row.u_opener else f"{row.u_opener:.3f}",
-                "" if row.u_responder != row.u_responder else f"{row.u_responder:.3f}",
-            )  # fmt: skip
+        rows = list(summary.itertuples(index=False))
+        columns = {
+            "ratify": ["yes" if r.ratified else "no" for r in rows],
+            "opener": [str(r.opener) for r in rows],
+            "responder": [str(r.responder) for r in rows],
+            "deals": [f"{r.agreement_rate:.0%}" for r in rows],
+            "round": [f"{r.mean_step:.1f}" for r in rows],
+            "u opener": ["" if r.u_opener != r.u_opener else f"{r.u_opener:.3f}" for r in rows],
+            "u resp.": ["" if r.u_responder != r.u_responder else f"{r.u_responder:.3f}"
+                        for r in rows],
+        }  # fmt: skip
+        table, _ = fit_table(
+            columns,
+            right={"deals", "round", "u opener", "u resp."},
+            hide=["u resp.", "u opener"],
+            title=f"tournament: {parties[0]} opens, {seeds} seeds, {steps} rounds",
+            caption="ratify: whether both ratifiers vote; deals: share of runs that agree; "
+            "round: mean round of the end; "
+            "u: mean utility of the agreement; every run: --csv",
+        )
         console.print(table)
     if plot is not None:
         from burdenshare.report.bargaining_section import tournament_heatmap
@@ -1097,47 +1091,13 @@ def tournament_cmd(
 
 
 # --------------------------------------------------------------------------- sweeps
-def _print_sweep_summary(summary: Any, run_id: str, db: Path, heading: str = "") -> None:
-    from rich.table import Table
-
-    def pct(x: float | None) -> str:
-        return "–" if x is None else f"{100 * x:.2f}%"
+def _print_sweep_summary(
+    summary: Any, run_id: str, db: Path, heading: str = "", scenario: Any = None
+) -> None:
+    from burdenshare.cli_render import print_sweep_summary
 
     name = "The analysis's sweep" if heading else f"Sweep {run_id}"
-    head = Table(title=f"{name} ({summary.n_draws:,} draws)", show_header=False)
-    head.add_row("P(ratified deal, any time)", pct(summary.p_agreement))
-    if summary.lapse is not None:
-        head.add_row(
-            f"P(ratified deal by the lapse, {summary.lapse})", pct(summary.p_agreement_by_lapse)
-        )
-    head.add_row("P(a tentative deal voted down at least once)", pct(summary.p_rejected_once))
-    head.add_row("P(ratified | tentative deal struck)", pct(summary.p_ratified_given_deal))
-    console.print(head)
-    for title, frame in (
-        ("Agreed terms over draws with a deal", summary.terms),
-        ("Cost over the agreement's life, per deal", summary.cost),
-        ("Forecasts over the drawn actor tables", summary.forecasts),
-    ):
-        if frame is None or not len(frame):
-            continue
-        table = Table(title=title)
-        for col in frame.columns:
-            table.add_column(col, justify="right")
-        for row in frame.itertuples(index=False):
-            table.add_row(*(f"{v:,.4g}" if isinstance(v, float) else str(v) for v in row))
-        console.print(table)
-    if len(summary.sensitivity):
-        sens = Table(title="Sensitivity: P(deal) in the lowest / highest fifth of each input")
-        for col in ("input", "p_agreement_low", "p_agreement_high", "spearman_agreement"):
-            sens.add_column(col, justify="right" if col != "input" else "left")
-        for row in summary.sensitivity.head(10).itertuples(index=False):
-            sens.add_row(
-                row.input,
-                pct(row.p_agreement_low),
-                pct(row.p_agreement_high),
-                f"{row.spearman_agreement:+.3f}",
-            )
-        console.print(sens)
+    print_sweep_summary(console, summary, f"{name} ({summary.n_draws:,} draws)", scenario)
     if not heading:
         console.print(f"[green]results[/] {db} (sweep {run_id}); `burdenshare show {run_id}`")
 
@@ -1154,7 +1114,7 @@ def _show_sweep(scenario: Any, db: Path, run_id: str, as_json: bool) -> None:
     if as_json:
         typer.echo(_summary_json(summary, run_id))
     else:
-        _print_sweep_summary(summary, run_id, db)
+        _print_sweep_summary(summary, run_id, db, scenario=scenario)
 
 
 def _summary_json(summary: Any, run_id: str) -> str:
@@ -1375,37 +1335,41 @@ def show_cmd(
         payload = sweep_json(run.sweep, run_id) if run.kind == "sweep" else run.to_json()
         typer.echo(json.dumps(payload, indent=2))
     elif run.kind == "sweep":
-        _print_sweep_summary(run.sweep, run_id, run.db)
+        _print_sweep_summary(run.sweep, run_id, run.db, scenario=run.scenario)
     else:
         _print_run(run)
 
 
 def _print_run(run: Any) -> None:
-    from rich.table import Table
-
     m = run.meta
-    head = Table(title=f"Run {run.run_id}: {m['kind']}", show_header=False)
     started = str(m["started_at"])[:19]
     finished = "" if m["finished_at"] is None else str(m["finished_at"])[:19]
-    for key, value in (
-        ("scenario", f"{m['scenario_id']}: {m['scenario_title']}"),
-        ("scenario hash", str(m["scenario_hash"])[:12]),
-        ("seed", str(m["seed"])),
-        ("version", str(m["version"])),
-        ("started / finished (UTC)", f"{started} / {finished}"),
-        ("status", str(m["status"])),
-        ("file", str(run.db)),
-    ):
-        head.add_row(key, escape(value))
+    facts = {
+        "scenario": f"{m['scenario_id']}: {m['scenario_title']}",
+        "scenario hash": str(m["scenario_hash"])[:12],
+        "seed": str(m["seed"]),
+        "version": str(m["version"]),
+        "started (UTC)": started,
+        "finished (UTC)": finished,
+        "status": str(m["status"]),
+        "file": str(run.db),
+    }
+    head, _ = fit_table(
+        {"": list(facts), "value": list(facts.values())},
+        wrap={"value"},
+        title=f"Run {run.run_id}: {m['kind']}",
+    )
     console.print(head)
-    tables = Table(title="Stored tables (rows of this run)")
-    tables.add_column("table")
-    tables.add_column("rows", justify="right")
-    for name, rows in run.tables.items():
-        tables.add_row(name, f"{rows:,}")
+    tables, _ = fit_table(
+        {"table": list(run.tables), "rows": [f"{n:,}" for n in run.tables.values()]},
+        right={"rows"},
+        title="Stored tables (rows of this run)",
+    )
     console.print(tables)
     if run.sweep is not None:
-        _print_sweep_summary(run.sweep, run.run_id, run.db, heading="its sweep")
+        _print_sweep_summary(
+            run.sweep, run.run_id, run.db, heading="its sweep", scenario=run.scenario
+        )
 
 
 # --------------------------------------------------------------------------- help text

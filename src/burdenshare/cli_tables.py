@@ -33,10 +33,12 @@ def _natural(header: str, cells: Sequence[str]) -> int:
     return max([cell_len(header), *(cell_len(line) for c in cells for line in c.split("\n"))])
 
 
-def _floor(header: str, cells: Sequence[str]) -> int:
-    """Width a wrapping column needs: its header, and its longest word up to 20 characters."""
+def _floor(header: str, cells: Sequence[str], least: int) -> int:
+    """Width a wrapping column needs: its header, its longest word up to 20 characters, and
+    ``least`` (or its natural width when narrower)."""
     words = [cell_len(w) for c in cells for w in c.split()]
-    return max(cell_len(header), min(max(words, default=0), 20), min(WRAP_FLOOR, max(words or [0])))
+    longest = max(words, default=0)
+    return max(cell_len(header), min(longest, 20), min(least, _natural(header, cells)))
 
 
 def fit_table(
@@ -48,11 +50,14 @@ def fit_table(
     width: int | None = None,
     title: str | None = None,
     caption: str | None = None,
+    wrap_width: int = WRAP_FLOOR,
 ) -> tuple[Group, list[str]]:
     """A table of ``columns`` (header → cells) no wider than ``width`` (the console's).
 
     Columns in ``right`` are right-aligned (numbers); columns in ``wrap`` may wrap onto more
-    lines at spaces; every other cell keeps its one line. The title goes above the table and
+    lines at spaces, down to ``wrap_width`` characters (a column that would need to be narrower
+    is hidden instead when named in ``hide``); every other cell keeps its one line. The title
+    goes above the table and
     the caption below it, each on lines of their own (never squeezed to the table's width);
     the caption starts with "hidden to fit: ..." when columns were hidden. Returns the
     renderable and the headers hidden to fit, in the order of ``hide``.
@@ -63,7 +68,8 @@ def fit_table(
         width = console.width
     right, wrap = set(right), set(wrap)
     need = {
-        h: _floor(h, cells) if h in wrap else _natural(h, cells) for h, cells in columns.items()
+        h: _floor(h, cells, wrap_width) if h in wrap else _natural(h, cells)
+        for h, cells in columns.items()
     }
     shown = list(columns)
     hidden: list[str] = []
@@ -111,19 +117,22 @@ def _finite(values: Iterable[float | None]) -> list[float]:
     return out
 
 
-def amount_column(values: Sequence[float | None], *, signed: bool = False) -> tuple[str, list[str]]:
+def amount_column(
+    values: Sequence[float | None], *, signed: bool = False, every: bool = False
+) -> tuple[str, list[str]]:
     """Money amounts in one unit for the whole column: ``(unit, cells)``, unit "bn", "M" or "".
 
     The unit is the largest in which the column's smaller amounts (ignoring those below a
     thousandth of the largest) are still at least 1; bn and M show one decimal (an SMA total
     is set to 0.1 bn won), or two when the smaller amounts have a single digit before the
     point (1.58 bn); plain units none (two below 1,000). Missing values are blank;
-    ``signed`` puts a + on positive numbers (differences).
+    ``signed`` puts a + on positive numbers (differences); ``every`` takes the unit from the
+    smallest amount of all (a column mixing currencies, where none may lose its digits).
     """
     nums = _finite(values)
     mags = [abs(x) for x in nums if x != 0]
     top = max(mags, default=0.0)
-    small = min((m for m in mags if m >= top / 1000), default=0.0)
+    small = min((m for m in mags if every or m >= top / 1000), default=0.0)
     divisor, unit = next(((d, u) for d, u in _SCALES if small >= d), (1.0, ""))
     if unit:  # at least three significant digits: 1,038.9 bn, 880.0 M, 1.58 bn
         digits = len(str(int(small / divisor))) if small else 1
@@ -140,11 +149,16 @@ def amount_column(values: Sequence[float | None], *, signed: bool = False) -> tu
     return unit, cells
 
 
-def number_column(values: Sequence[float | None], *, digits: int = 4) -> list[str]:
-    """Plain numbers with one number of decimals for the whole column: enough to show
-    ``digits`` significant digits of the column's smallest non-zero magnitude, at most 4."""
+def number_column(values: Sequence[float | None], *, digits: int | None = None) -> list[str]:
+    """Plain numbers with one number of decimals for the whole column.
+
+    With ``digits``, enough decimals for ``digits`` significant digits of the column's smallest
+    non-zero magnitude (computed numbers); without, the fewest decimals that show every value
+    exactly (data as published: 2.1, 710.6440), at most 4."""
     nums = _finite(values)
-    if nums and all(float(x).is_integer() for x in nums):
+    if digits is None:
+        decimals = next((d for d in range(5) if all(abs(round(x, d) - x) < 1e-9 for x in nums)), 4)
+    elif nums and all(float(x).is_integer() for x in nums):
         decimals = 0
     else:
         mags = [abs(x) for x in nums if x != 0]
