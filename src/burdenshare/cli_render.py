@@ -81,7 +81,7 @@ def print_sweep_summary(console: Console, summary: Any, title: str, scenario: An
             console.print(table)
     cost = summary.cost
     if cost is not None and len(cost) and cost["mean"].notna().any():
-        names = {"nominal": "nominal", "real": "real", "usd": "in USD"}
+        names = {"nominal": "nominal", "real": "real", "usd": "nominal"}
         cost = cost.assign(measure=[names.get(str(m), str(m)) for m in cost["measure"]])
         cost_units = dict(zip(cost["measure"], cost["currency"], strict=True))
         table, _ = _by_statistic(
