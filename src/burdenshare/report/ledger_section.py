@@ -285,7 +285,9 @@ def ledger_section(results: AnalysisResults) -> Section:
                 f"over the common horizon {c.attrs['horizon'][0]}-{c.attrs['horizon'][1]} it is "
                 f"extended by {html.escape(rule)} (basis 'extended' below).</p>"
             )
-        table = c.drop(columns=["in_horizon"], errors="ignore").rename(
+        # the basis columns matter only when one schedule was extended
+        quiet = ["in_horizon"] + ([] if c.attrs.get("extended") else ["a_basis", "b_basis"])
+        table = c.drop(columns=quiet, errors="ignore").rename(
             columns={
                 "difference": f"{b} − {a}",
                 "ratio": f"{b} / {a}",

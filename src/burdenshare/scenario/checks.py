@@ -342,14 +342,14 @@ def _amounts_within_any_defence_budget(sc: Scenario) -> Iterator[Finding]:
 
 @check
 def _as_of_before_the_talks_end(sc: Scenario) -> Iterator[Finding]:
-    """An error, not a warning, for a scenario that forecasts (it has [bargaining],
-    [uncertainty] or [actors]): ``as_of`` is the date of the analyst's knowledge, and the
-    deadlines and bargaining rounds are the future being forecast. If ``as_of`` is after every
-    deadline and after the last bargaining round, nothing is left to forecast and the scenario
-    contradicts its own date (it would have to ignore what it says it knows). A scenario that
-    only records an agreement (no forecasting section, like ``sma-2021-signed``) may well be
-    dated after all of its events, and is not checked."""
-    if sc.bargaining is None and sc.uncertainty is None and sc.actors is None:
+    """An error, not a warning, for a scenario that plays the talks out ([bargaining] or
+    [uncertainty]): ``as_of`` is the date of the analyst's knowledge, and the deadlines and
+    bargaining rounds are the future being forecast. If ``as_of`` is after every deadline and
+    after the last bargaining round, nothing is left to forecast and the scenario contradicts
+    its own date (it would have to ignore what it says it knows). A scenario that only records
+    an agreement (like ``sma-2021-signed``) may well be dated after all of its events, and so
+    may one with only an [actors] table, whose models use no calendar."""
+    if sc.bargaining is None and sc.uncertainty is None:
         return
     dates = [(("deadlines", i, "date"), d.date) for i, d in enumerate(sc.deadlines)]
     if sc.bargaining is not None and sc.bargaining.last_round is not None:
