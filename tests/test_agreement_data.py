@@ -169,4 +169,4 @@ def test_cli_ledger_on_the_bundled_signed_scenario() -> None:
     }
     table = CliRunner().invoke(app, ["ledger", "sma-2021-signed"])
     assert table.exit_code == 0, table.output
-    assert "1.4028 trn" in table.stdout
+    assert "KRW bn" in table.stdout and "1,402.8" in table.stdout

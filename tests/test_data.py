@@ -18,7 +18,10 @@ from burdenshare.cli import app
 from burdenshare.errors import DataError
 
 BN = Decimal(10) ** 9
-NAMES = ["sma", "sma-payments", "japan", "fx", "cpi", "defense-budget", "timeline"]
+NAMES = [
+    "sma", "sma-payments", "japan", "fx", "cpi", "cpi-japan", "cpi-us", "defense-budget",
+    "timeline",
+]  # fmt: skip
 
 
 def raw(name: str) -> list[dict[str, str]]:
@@ -354,7 +357,9 @@ def test_cli_data_prints_a_table() -> None:
     result = runner.invoke(app, ["data", "sma"])
     assert result.exit_code == 0, result.output
     assert "Special Measures Agreements" in result.stdout
-    assert "1,038.9 bn" in result.stdout and "verified" in result.stdout
+    # one unit for the amount column, named in the caption (issue 9, 5.5)
+    assert "1,038.9" in result.stdout and "verified" in result.stdout
+    assert "first_year_amount_krw in bn" in " ".join(result.stdout.split())
 
 
 @pytest.mark.parametrize("name", NAMES)

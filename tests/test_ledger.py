@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal as D
 from typing import Any
 
@@ -57,13 +58,20 @@ def test_ledger_columns_and_nominal() -> None:
     frame = ledger(spec(), cpi=CPI, fx=FX)
     assert list(frame.columns) == [
         "year", "nominal", "change_percent", "basis", "real", "real_basis",
-        "nominal_krw", "nominal_usd", "nominal_jpy", "fx_basis", "troops", "per_troop",
-        "cum_nominal", "cum_real", "cat_total",
+        "nominal_krw", "nominal_usd", "nominal_jpy", "real_usd", "real_jpy", "fx_basis",
+        "troops", "per_troop", "cum_nominal", "cum_real", "cat_total",
     ]  # fmt: skip
     assert frame["year"].tolist() == [2020, 2021, 2022]
     assert frame["nominal"].tolist() == [1_200_000.0] * 3
     assert frame["basis"].tolist() == ["first", "flat", "flat"]
-    assert frame.attrs == {"currency": "KRW", "base_year": 2020, "agreement": "test"}
+    assert frame.attrs == {
+        "currency": "KRW",
+        "base_year": 2020,
+        "agreement": "test",
+        "cpi": {"KRW": "ROK CPI", "USD": "US CPI", "JPY": "Japan CPI"},
+        "assumed_cpi": {},
+        "missing_cpi": {},
+    }
 
 
 def test_real_in_first_year_prices_by_default() -> None:
@@ -219,16 +227,28 @@ def test_compare_in_krw_converts_the_usd_agreement() -> None:
 class FakeLedgerDefaults:
     base_year: int | None = None
     currencies: list[str] = field(default_factory=lambda: ["KRW", "USD", "JPY"])
+    assumed_inflation: dict[str, D] = field(default_factory=dict)
+
+
+@dataclass
+class FakeMeta:
+    as_of: date = date(2020, 1, 1)
 
 
 @dataclass
 class FakeScenario:
-    """What the command uses of burdenshare.scenario.Scenario."""
+    """What the command uses of burdenshare.scenario.Scenario (the ledger, and what the
+    plausibility checks read)."""
 
     agreement: AgreementSpec
     schedules: dict[str, AgreementSpec] = field(default_factory=dict)
     indices: dict[str, dict[int, D]] = field(default_factory=dict)
     ledger: FakeLedgerDefaults = field(default_factory=FakeLedgerDefaults)
+    meta: FakeMeta = field(default_factory=FakeMeta)
+    preferences: dict[str, Any] = field(default_factory=dict)
+    issues: dict[str, Any] = field(default_factory=dict)
+    deadlines: list[Any] = field(default_factory=list)
+    source_path: Any = None
 
     def indices_map(self) -> dict[str, dict[int, D]]:
         return self.indices
@@ -298,13 +318,24 @@ def test_cli_ledger_json_one_schedule(fake_scenarios: dict[str, FakeScenario]) -
 
 
 def test_cli_ledger_table(fake_scenarios: dict[str, FakeScenario]) -> None:
-    result = CliRunner().invoke(app, ["ledger", "demo", "-s", "signed", "--currency", "usd"])
+    from burdenshare.cli_tables import amount_column
+
+    args = ["ledger", "demo", "-s", "signed", "--currency", "usd"]
+    result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "Signed" in result.stdout
-    assert "nominal KRW" in result.stdout and "USD" in result.stdout
-    assert "JPY" not in result.stdout  # only the requested currencies
-    assert "1.3 M" in result.stdout  # 1,320,000 won via money.format_amount
-    assert "+10.0%" in result.stdout
+    header = next(line for line in result.stdout.splitlines() if line.lstrip().startswith("year"))
+    # the table leads with the currency asked for, not the agreement's (KRW)
+    assert header.split()[:2] == ["year", "USD"] and "real USD" in header
+    assert "KRW" not in header and "JPY" not in result.stdout
+    assert "change: of the USD amounts (the agreement is set in KRW)" in " ".join(
+        result.stdout.split()
+    )
+    csv = pd.read_csv(pd.io.common.StringIO(CliRunner().invoke(app, [*args, "--csv"]).stdout))
+    unit, cells = amount_column(list(csv["nominal_usd"]))
+    assert unit == "" and all(c in result.stdout for c in cells)
+    change = csv["nominal_usd"].iloc[1] / csv["nominal_usd"].iloc[0] * 100 - 100
+    assert f"{change:+.1f}%" in result.stdout  # the change of the USD amounts
 
 
 def test_cli_ledger_user_errors_exit_2(fake_scenarios: dict[str, FakeScenario]) -> None:

@@ -117,6 +117,15 @@ EXPECTED: dict[str, list[str]] = {
         "missing_ideal.toml:63: preferences.rok.ideal: no ideal value for weighted issue "
         "'new_category'",
     ],
+    # issue 9, item 6 (tests/test_bad_input.py checks them case by case)
+    "ask_in_trillions.toml": [
+        "ask_in_trillions.toml:86: schedules.demand.first_year_total: 5,000,000,000,000 USD is "
+        "about $5.0 trn a year, more than the largest defence budget in the world",
+    ],
+    "as_of_after_deadlines.toml": [
+        "as_of_after_deadlines.toml:5: meta.as_of: as_of is after every deadline of the talks",
+        "found 2020-06-01",
+    ],
     "many_problems.toml": [
         "many_problems.toml:4: meta.id: invalid id",
         "many_problems.toml:34: parties.rok.ratifier.seats: out of range (expected >= 1",

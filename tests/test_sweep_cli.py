@@ -378,10 +378,14 @@ def test_user_mistakes_exit_2_with_one_line_and_write_nothing(
     assert not db.exists()  # refused before any run was recorded
 
 
-@pytest.mark.parametrize("command", ["sweep --resume", "show"])
-def test_unknown_run_id_exits_2(small: dict[str, Any], command: str) -> None:
+@pytest.mark.parametrize(
+    ("command", "message"),
+    # `show` shows runs of every kind (analyze, sweep, backtest); `--resume` only sweeps
+    [("sweep --resume", "no sweep with this run id"), ("show", "no run with this run id")],
+)
+def test_unknown_run_id_exits_2(small: dict[str, Any], command: str, message: str) -> None:
     line = _one_error_line(_cli(*command.split(), "0123456789ab", "--db", str(small["db"])))
-    assert "no sweep with this run id" in line and "0123456789ab" in line
+    assert message in line and "0123456789ab" in line
     assert _only_run(small["db"]) == small["payload"]["run_id"]  # nothing added
 
 

@@ -30,8 +30,8 @@ from burdenshare.scenario import Scenario
 from burdenshare.sweep.bottom_line import BottomLine, bottom_line
 from burdenshare.sweep.scenario import ScenarioSweep, sweep_in_memory
 
-#: CPI change assumed for years the data do not cover yet (the Bank of Korea's 2 % target);
-#: rows that use it are flagged ``real_basis = "assumed"``.
+#: Kept for callers of 0.1.0; the assumed inflation is now the scenario's
+#: ``[ledger] assumed_inflation`` (per currency), stated in the ledger and the report.
 DEFAULT_ASSUMED_INFLATION = Decimal("2.0")
 
 
@@ -43,7 +43,9 @@ class AnalysisResults:
     seed: int
     base_year: int
     currencies: tuple[str, ...]
-    assumed_inflation: Decimal
+    #: CPI change (% a year) assumed per currency after its CPI data end ([ledger]
+    #: assumed_inflation, or the override given to ``analyze``)
+    assumed_inflation: dict[str, Decimal]
     #: ledger per agreement id: "agreement" (the template) and each schedule
     ledgers: dict[str, pd.DataFrame]
     #: schedules compared (``[ledger] compare``), in USD: year, one column per id
@@ -61,6 +63,40 @@ class AnalysisResults:
     #: the base case in each branch of the uncertain events, likeliest first
     branches: tuple[Branch, ...] = ()
     started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+    def assumed_cpi(self) -> dict[str, tuple[Decimal, list[int]]]:
+        """Per currency, the CPI change assumed and the years it stood in for (in any ledger
+        or in the SMA history)."""
+        years: dict[str, set[int]] = {}
+        for frame in self.ledgers.values():
+            for cur, (_rate, ys) in frame.attrs.get("assumed_cpi", {}).items():
+                years.setdefault(cur, set()).update(ys)
+        assumed = self.history[self.history["real_basis"] == "assumed"]
+        if len(assumed):
+            first = int(assumed["year"].min())
+            # the years CPI was assumed for (between the data's end and the latest row)
+            years.setdefault("KRW", set()).update(range(first, int(assumed["year"].max()) + 1))
+        return {c: (self.assumed_inflation[c], sorted(ys)) for c, ys in years.items() if ys}
+
+    def assumption_notes(self) -> list[str]:
+        """One sentence per currency whose CPI was assumed, for the terminal and the report."""
+        from burdenshare.agreement.ledger import cpi_label
+
+        notes = []
+        for cur, (rate, ys) in self.assumed_cpi().items():
+            span = f"{ys[0]}" if len(ys) == 1 else f"{ys[0]}-{ys[-1]}"
+            notes.append(
+                f"real {cur} amounts assume {cpi_label(cur)} inflation of {rate}% a year for "
+                f"{span} (no data yet; [ledger] assumed_inflation)"
+            )
+        missing = self.history[self.history["real_basis"] == "missing"]
+        if len(missing):
+            notes.append(
+                f"real amounts of the SMA history for {int(missing['year'].min())}-"
+                f"{int(missing['year'].max())} are left out: the ROK CPI has no data for them "
+                "and the scenario sets no [ledger] assumed_inflation for KRW"
+            )
+        return notes
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Result tables for the store, one per result kind (tidy, with an id column)."""
@@ -125,16 +161,42 @@ def schedule_problems(scenario: Scenario) -> list[Problem]:
     return problems
 
 
+def effective_cpis(scenario: Scenario) -> dict[str, dict[int, Decimal]]:
+    """Each currency's consumer-price series (ROK, Japan, US), extended or overridden year by
+    year by a scenario index of the same name (``[indices.rok_cpi]``, ``japan_cpi``, ``us_cpi``)."""
+    own = scenario.indices_map()
+    return {
+        currency: {**bundled.cpi_series(currency), **own.get(name, {})}
+        for currency, (name, _file, _label) in bundled.CPI_SERIES.items()
+    }
+
+
+def inflation_rates(
+    scenario: Scenario, override: Decimal | dict[str, Decimal] | None = None
+) -> dict[str, Decimal]:
+    """CPI change assumed per currency: ``override`` (one rate for every currency, or per
+    currency) over the scenario's ``[ledger] assumed_inflation``."""
+    rates = {c: Decimal(str(v)) for c, v in scenario.ledger.assumed_inflation.items()}
+    if isinstance(override, dict):
+        rates.update(override)
+    elif override is not None:
+        rates = dict.fromkeys(bundled.CPI_SERIES, Decimal(str(override)))
+    return rates
+
+
 def scenario_ledgers(
     scenario: Scenario,
     *,
     base_year: int | None = None,
     currencies: tuple[str, ...] | None = None,
-    assumed_inflation: Decimal | None = None,
+    assumed_inflation: Decimal | dict[str, Decimal] | None = None,
     ids: list[str] | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Ledger of the template and of each schedule (or of ``ids``), with the scenario's indices."""
+    """Ledger of the template and of each schedule (or of ``ids``), with the scenario's indices,
+    each currency deflated by its own CPI; ``assumed_inflation`` overrides the scenario's."""
     indices = effective_indices(scenario)
+    cpis = effective_cpis(scenario)
+    rates = inflation_rates(scenario, assumed_inflation)
     specs = scenario.agreements()
     if ids is not None:
         specs = {i: specs[i] for i in ids}
@@ -142,10 +204,11 @@ def scenario_ledgers(
         sid: ledger(
             spec,
             indices=indices,
-            cpi=indices["rok_cpi"],
+            cpi=cpis[spec.currency],
+            cpis=cpis,
             base_year=base_year if base_year is not None else scenario.ledger.base_year,
             currencies=currencies or tuple(scenario.ledger.currencies),
-            assumed_inflation=assumed_inflation,
+            assumed_inflation=rates,
         )
         for sid, spec in specs.items()
     }
@@ -154,19 +217,23 @@ def scenario_ledgers(
 def sma_history(
     base_year: int,
     *,
-    assumed_inflation: Decimal = DEFAULT_ASSUMED_INFLATION,
+    assumed_inflation: Decimal | None = DEFAULT_ASSUMED_INFLATION,
     cpi: dict[int, Decimal] | None = None,
 ) -> pd.DataFrame:
     """The bundled SMA payment series 1991-2030 with KRW and USD amounts and real KRW at
-    ``base_year`` prices: ``real_krw = amount_krw × P[base] / P[year]`` (ROK CPI)."""
+    ``base_year`` prices: ``real_krw = amount_krw × P[base] / P[year]`` (ROK CPI).
+
+    Years the ROK CPI lacks use ``assumed_inflation`` (``real_basis = "assumed"``); without
+    it those rows' ``real_krw`` is NaN."""
     payments = bundled.sma_payments()
     cpi = bundled.index_series("rok_cpi") if cpi is None else cpi
     fx = bundled.fx_table()
     real, real_basis, usd = [], [], []
     for year, krw in zip(payments["year"], payments["amount_krw"], strict=True):
         ratio, missing = price_ratio(cpi, base_year, int(year), assumed_inflation=assumed_inflation)
-        real.append(float(Decimal(repr(float(krw))) / ratio))
-        real_basis.append("assumed" if missing else "data")
+        unknown = bool(missing) and assumed_inflation is None
+        real.append(float("nan") if unknown else float(Decimal(repr(float(krw))) / ratio))
+        real_basis.append("missing" if unknown else "assumed" if missing else "data")
         rate, _held = fx_rate(fx, "KRW", int(year))
         usd.append(float(krw) / float(rate))
     return pd.DataFrame(
@@ -186,22 +253,28 @@ def sma_history(
 
 
 def analyze(
-    scenario: Scenario, *, seed: int = 0, assumed_inflation: Decimal = DEFAULT_ASSUMED_INFLATION
+    scenario: Scenario,
+    *,
+    seed: int = 0,
+    assumed_inflation: Decimal | dict[str, Decimal] | None = None,
 ) -> AnalysisResults:
     """Run every analysis ``scenario`` enables. ``seed`` is recorded now and drives the
-    stochastic analyses that later sections add."""
+    stochastic analyses that later sections add. ``assumed_inflation`` overrides the
+    scenario's ``[ledger] assumed_inflation`` (one rate, or one per currency)."""
     started = dt.datetime.now(dt.UTC)
     base_year = scenario.ledger.base_year or scenario.meta.as_of.year
     currencies = tuple(dict.fromkeys(["USD", *scenario.ledger.currencies]))
+    rates = inflation_rates(scenario, assumed_inflation)
     ledgers = scenario_ledgers(
-        scenario, base_year=base_year, currencies=currencies, assumed_inflation=assumed_inflation
+        scenario, base_year=base_year, currencies=currencies, assumed_inflation=rates
     )
     comparison = None
     ids = scenario.ledger.compare
     if len(ids) >= 2:
         specs = scenario.agreements()
         indices = effective_indices(scenario)
-        pair = compare(specs[ids[0]], specs[ids[1]], currency="USD", indices=indices)
+        # like with like: the schedule that ends sooner runs on by its own rule
+        pair = compare(specs[ids[0]], specs[ids[1]], currency="USD", indices=indices, extend="rule")
         comparison = pair.rename(columns={"a": ids[0], "b": ids[1]})
         for extra in ids[2:]:
             usd = ledgers[extra].set_index("year")["nominal_usd"]
@@ -215,13 +288,13 @@ def analyze(
         seed=seed,
         base_year=base_year,
         currencies=currencies,
-        assumed_inflation=assumed_inflation,
+        assumed_inflation=rates,
         ledgers=ledgers,
         comparison=comparison,
         history=sma_history(
             base_year,
-            assumed_inflation=assumed_inflation,
-            cpi=effective_indices(scenario)["rok_cpi"],
+            assumed_inflation=rates.get("KRW"),
+            cpi=effective_cpis(scenario)["KRW"],
         ),
         bargaining=bargaining,
         forecast=forecast_scenario(scenario, seed=seed) if scenario.actors else None,

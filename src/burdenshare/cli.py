@@ -8,6 +8,7 @@ exit status 2; no traceback.
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,6 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from burdenshare import __version__
+from burdenshare.cli_tables import amount_column, fit_table, number_column
 from burdenshare.errors import BurdenshareError
 
 app = typer.Typer(
@@ -101,7 +103,8 @@ def data(
     name: str = typer.Argument(
         ...,
         metavar="NAME",
-        help="Dataset: sma, sma-payments, japan, fx, cpi, defense-budget or timeline.",
+        help="Dataset: sma, sma-payments, japan, fx, cpi (ROK), cpi-japan, cpi-us, "
+        "defense-budget or timeline.",
         show_default=False,
     ),
     as_csv: bool = typer.Option(False, "--csv", help="Print the full bundled CSV to stdout."),
@@ -109,8 +112,9 @@ def data(
 ) -> None:
     """Print a bundled dataset; every row carries its source URL, as-of date and status.
 
-    The default is a table of the main columns, with amounts in millions (M) or billions (bn),
-    long text cut short and each source shown as its site. --csv prints the full CSV with exact
+    The default is a table of the main columns, each amount column in one unit named in its
+    header (M or bn), long text wrapped and each source shown as its site; columns that do not
+    fit the terminal are hidden and named in the caption. --csv prints the full CSV with exact
     numbers and URLs; --json prints the rows as records.
 
     Examples:
@@ -122,11 +126,9 @@ def data(
       burdenshare data sma-payments --json
     """
     import json
-    import math
     from urllib.parse import urlsplit
 
     import pandas as pd
-    from rich.table import Table
 
     from burdenshare import data as bundled
     from burdenshare.errors import DataError, Problem
@@ -140,65 +142,52 @@ def data(
         typer.echo(json.dumps(bundled.records(name), indent=2, ensure_ascii=False))
         return
 
-    def cell(value: object) -> str:
-        if isinstance(value, pd.Timestamp):
-            return value.date().isoformat()
-        if value is None or (not isinstance(value, str) and pd.isna(value)):
-            return "–"
-        if isinstance(value, float) and math.isfinite(value):
-            if abs(value) >= 1e9:
-                return f"{value / 1e9:,.1f} bn"
-            if abs(value) >= 1e6:
-                return f"{value / 1e6:,.1f} M"
-            return f"{int(value):,}" if value.is_integer() else f"{value:,.10g}"
-        text = str(value)
-        return text if len(text) <= 60 else text[:59] + "…"
-
     entry = bundled.dataset(name)
     frame = entry.loader()
-    columns = [*entry.columns, "status", "as_of", "source"]
     frame["source"] = [urlsplit(u).netloc.removeprefix("www.") for u in frame["source_url"]]
-    cells = {c: [cell(v) for v in frame[c]] for c in columns}
-    numeric = {c for c in columns if pd.api.types.is_numeric_dtype(frame[c])}
-    # Fit the terminal: long text shrinks to 16 characters, then source and as_of are hidden,
-    # then long text shrinks to 10, then the last main columns are hidden (named in the caption).
-    width = {c: max(min(len(c), 12), *(min(len(x), 40) for x in cells[c])) for c in columns}
-    natural = dict(width)
-    shown, hidden = list(columns), []
-
-    def total() -> int:
-        return sum(width[c] + 3 for c in shown) + 1
-
-    def shrink(floor: int) -> None:  # narrow the widest text column, one character at a time
-        while total() > console.width:
-            text = [c for c in shown if c not in numeric and width[c] > floor]
-            if not text:
-                return
-            width[max(text, key=width.__getitem__)] -= 1
-
-    shrink(16)
-    for c in ["source", "as_of"]:
-        if total() > console.width:
-            shown.remove(c)
-            hidden.append(c)
-    shrink(10)
-    for c in reversed(entry.columns[2:]):
-        if total() <= console.width:
-            break
-        shown.remove(c)
-        hidden.append(c)
-    for c in shown:  # give room freed by hidden columns back to shortened text
-        width[c] += max(0, min(natural[c] - width[c], console.width - total()))
+    columns = [*entry.columns, "status", "as_of", "source"]
+    shown: dict[str, list[str]] = {}
+    right: set[str] = set()
+    units: list[str] = []  # one unit per amount column, named in the caption
+    mixed = "currency" in frame.columns  # an amount column in each row's own currency
+    for c in columns:
+        values = frame[c]
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            money = "amount" in c or c.startswith(("annual_", "total_", "budget_"))
+            if money and "trn" not in c:
+                unit, cells = amount_column(list(values), every=mixed and c == "amount")
+                head = c
+                if unit:
+                    units.append(f"{c} in {unit}")
+            elif all(float(v).is_integer() for v in values.dropna()):
+                head, cells = c, ["–" if pd.isna(v) else f"{int(v)}" for v in values]
+            else:
+                head, cells = c, number_column(list(values))
+            shown[head] = [x or "–" for x in cells]
+            right.add(head)
+        else:
+            shown[c] = [
+                "–"
+                if v is None or (not isinstance(v, str) and pd.isna(v))
+                else v.date().isoformat()
+                if isinstance(v, pd.Timestamp)
+                else str(v)
+                for v in values
+            ]
+    heads = list(shown)
+    text = {h for h in heads if h not in right and h not in ("status", "as_of")}
+    # Fit the terminal without cutting a cell: text wraps (down to 16 characters), then the
+    # source, the as_of date and the last main columns are hidden, and the caption says so.
+    hide = [heads[-1], heads[-2], *reversed(heads[2 : len(entry.columns)])]
     caption = f"full text and exact numbers: burdenshare data {name} --csv"
-    if hidden:
-        caption = f"hidden to fit: {', '.join(hidden)}; " + caption
-    table = Table(title=entry.title, caption=caption)
-    for c in shown:
-        justify = "right" if c in numeric else "left"
-        table.add_column(c, justify=justify, width=width[c], overflow="fold")
-    for i in range(len(frame)):
-        row = [(cells[c][i], width[c]) for c in shown]
-        table.add_row(*(x if len(x) <= w else x[: w - 1] + "…" for x, w in row))
+    table, hidden = fit_table(shown, right=right, wrap=text, hide=hide, wrap_width=16)
+    units = [u for u in units if u.split(" in ")[0] not in hidden]
+    if units:
+        caption = f"amounts: {', '.join(units)}; {caption}"
+    table, _ = fit_table(
+        shown, right=right, wrap=text, hide=hide, wrap_width=16, title=entry.title,
+        caption=caption,
+    )  # fmt: skip
     console.print(table)
 
 
@@ -229,17 +218,22 @@ def ledger_cmd(
         None,
         "--assumed-inflation",
         metavar="PCT",
-        help="CPI change (%) for years the CPI data lack; without it such years are an error.",
+        help="CPI change (% a year) for the years a currency's CPI data lack, for every "
+        "currency (default: the scenario's [ledger] assumed_inflation; without a rate such "
+        "years are an error).",
     ),
     as_csv: bool = typer.Option(False, "--csv", help="Print one CSV (a 'schedule' column)."),
     as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON records."),
 ) -> None:
     """Year-by-year ledger of a scenario's agreement and schedules.
 
-    Nominal amounts and their basis, real amounts in base-year prices (ROK CPI),
-    amounts in KRW/USD/JPY at yearly average rates, per troop and cumulative;
-    --csv and --json add every category. Series in the scenario's \\[indices]
-    extend or override the bundled ones.
+    The table leads with the first currency asked for (--currency, else the scenario's
+    [ledger] currencies): nominal amounts and their basis, real amounts in base-year prices
+    deflated by that currency's own CPI (won: ROK, dollars: US, yen: Japan; years after the
+    data use [ledger] assumed_inflation, and the caption says so), the other currencies at
+    yearly average rates, per troop and cumulative; --csv and --json add every category and
+    every currency's real amounts. Series in the scenario's [indices] extend or override the
+    bundled ones.
 
     Examples:
 
@@ -253,12 +247,9 @@ def ledger_cmd(
     from decimal import Decimal
 
     import pandas as pd
-    from rich import box
-    from rich.table import Table
 
     from burdenshare.analysis import scenario_ledgers
     from burdenshare.errors import DataError, Problem, ScenarioError
-    from burdenshare.money import format_amount
 
     if as_csv and as_json:
         raise DataError([Problem("choose one output format", expected="--csv or --json")])
@@ -304,59 +295,94 @@ def ledger_cmd(
             typer.echo(json.dumps(records, indent=2, ensure_ascii=False))
         return
 
-    def amount(value: float, currency: str) -> str:
-        # The column header names the currency; the cell keeps format_amount's scale words.
-        return format_amount(value, currency).removesuffix(f" {currency}")
-
     for n, (sid, frame) in enumerate(frames.items()):
         if n:
             console.print()
-        spec = specs[sid]
-        cur = spec.currency
-        base = frame.attrs["base_year"]
-        own = f"nominal_{cur.lower()}"  # the nominal column already shows this one
-        money_cols = [c for c in frame.columns if c.startswith("nominal_") and c != own]
-        columns: dict[str, list[str]] = {
-            "year": [str(y) for y in frame["year"]],
-            f"nominal {cur}": [amount(v, cur) for v in frame["nominal"]],
-            "change": ["" if pd.isna(v) else f"{v:+.1f}%" for v in frame["change_percent"]],
-            "basis": [
-                f"{b}{' (fx held)' if fb == 'assumed' else ''}"
-                f"{' (CPI assumed)' if rb == 'assumed' else ''}"
-                for b, fb, rb in zip(
-                    frame["basis"], frame["fx_basis"], frame["real_basis"], strict=True
-                )
-            ],
-            f"real {cur}": [amount(v, cur) for v in frame["real"]],
-        }
-        for c in money_cols:
-            code = c.removeprefix("nominal_").upper()
-            columns[code] = [amount(v, code) for v in frame[c]]
-        columns[f"{cur}/troop"] = ["" if pd.isna(v) else amount(v, cur) for v in frame["per_troop"]]
-        columns[f"cum. {cur}"] = [amount(v, cur) for v in frame["cum_nominal"]]
-        # Fit the terminal: hide cumulative, per troop, then currency columns, and say so.
-        width = {h: max(len(h), *(len(x) for x in cells)) for h, cells in columns.items()}
-        hidden: list[str] = []
-        for h in [f"cum. {cur}", f"{cur}/troop", *reversed(list(columns)[5:-2])]:
-            if sum(width[k] + 3 for k in columns if k not in hidden) <= console.width:
-                break
-            hidden.append(h)
-        shown = [h for h in columns if h not in hidden]
-        caption = f"real: {base} prices (ROK CPI); exact numbers: --csv"
-        if hidden:
-            caption = f"hidden to fit: {', '.join(hidden)}; " + caption
-        table = Table(
-            title=f"{sid}: {spec.name}",
-            caption=caption,
-            box=box.SIMPLE_HEAD,
-            padding=(0, 1),
-            show_edge=False,
+        table, _ = fit_table(
+            **_ledger_columns(frame, curs),
+            title=f"{sid}: {specs[sid].name}",
+            caption=_ledger_caption(frame, curs),
         )
-        for h in shown:
-            table.add_column(h, justify="left" if h == "basis" else "right", no_wrap=True)
-        for i in range(len(frame)):
-            table.add_row(*(columns[h][i] for h in shown))
         console.print(table)
+
+
+def _ledger_columns(frame: Any, curs: tuple[str, ...]) -> dict[str, Any]:
+    """The ledger's table, led by the first requested currency: year, nominal, change, basis,
+    real (that currency's own CPI), the other currencies, per troop, cumulative; one unit per
+    column (bn, M or units, in the header)."""
+    import numpy as np
+    import pandas as pd
+
+    from burdenshare import data
+    from burdenshare.agreement.ledger import missing_cpi_error
+
+    own = frame.attrs["currency"]
+    lead = curs[0]
+    missing = frame.attrs.get("missing_cpi", {}).get(lead)
+    if missing:  # the table's real column is in the lead currency: its CPI must cover every year
+        raise missing_cpi_error(lead, missing, data.cpi_series(lead), frame.attrs["base_year"])
+    nominal = frame["nominal"] if lead == own else frame[f"nominal_{lead.lower()}"]
+    real = frame["real"] if lead == own else frame[f"real_{lead.lower()}"]
+    change = frame["change_percent"] if lead == own else nominal.pct_change() * 100
+
+    def money(header: str, values: Any) -> tuple[str, list[str]]:
+        unit, cells = amount_column(list(values))
+        return (f"{header} {unit}".rstrip(), cells)
+
+    columns: dict[str, list[str]] = {"year": [str(y) for y in frame["year"]]}
+    head, cells = money(lead, nominal)
+    columns[head] = cells
+    columns["change"] = ["" if pd.isna(v) else f"{v:+.1f}%" for v in change]
+    flags = zip(frame["basis"], frame["fx_basis"], frame["real_basis"], strict=True)
+    columns["basis"] = [
+        b
+        + (" (fx held)" if fb == "assumed" else "")
+        + (" (CPI assumed)" if rb == "assumed" else "")
+        for b, fb, rb in flags
+    ]
+    real_head, cells = money(f"real {lead}", real)
+    columns[real_head] = cells
+    others = []
+    for cur in curs[1:]:
+        head, cells = money(
+            cur, frame["nominal"] if cur == own else frame[f"nominal_{cur.lower()}"]
+        )
+        columns[head] = cells
+        others.append(head)
+    troops = frame["troops"].to_numpy(dtype=float)
+    per_troop = np.divide(
+        nominal.to_numpy(), troops, out=np.full(len(frame), np.nan), where=troops > 0
+    )
+    troop_head, cells = money(f"{lead}/troop", per_troop)
+    columns[troop_head] = cells
+    cum_head, cells = money(f"cum. {lead}", nominal.cumsum())
+    columns[cum_head] = cells
+    money_heads = [h for h in columns if h not in ("year", "change", "basis")]
+    return {
+        "columns": columns,
+        "right": {"year", "change", *money_heads},
+        "hide": [cum_head, troop_head, *reversed(others), real_head],
+    }
+
+
+def _ledger_caption(frame: Any, curs: tuple[str, ...]) -> str:
+    from burdenshare.agreement.ledger import cpi_label
+
+    lead = curs[0]
+    parts = [f"real: {frame.attrs['base_year']} prices ({cpi_label(lead)})"]
+    own = frame.attrs["currency"]
+    if lead != own:
+        parts.append(f"change: of the {lead} amounts (the agreement is set in {own})")
+    assumed = [
+        f"{cpi_label(cur)} +{rate}% a year in "
+        + (f"{years[0]}" if len(years) == 1 else f"{years[0]}-{years[-1]}")
+        for cur, (rate, years) in frame.attrs.get("assumed_cpi", {}).items()
+        if cur in curs
+    ]
+    if assumed:
+        parts.append(f"CPI assumed ([ledger] assumed_inflation): {', '.join(assumed)}")
+    parts.append("exact numbers: --csv")
+    return "; ".join(parts)
 
 
 @app.command("validate")
@@ -424,7 +450,8 @@ def analyze_cmd(
     """Run every analysis the scenario enables; write report.html and results.duckdb.
 
     The report is one self-contained HTML file (plots embedded; opens offline). Each run adds
-    one row to the DuckDB 'runs' table and its rows to one table per result kind.
+    one row to the DuckDB 'runs' table and its rows to one table per result kind; `burdenshare
+    runs` lists it and `burdenshare show RUN_ID` summarises it.
 
     Examples:
 
@@ -457,10 +484,18 @@ def analyze_cmd(
         version=__version__,
         started_at=results.started_at,
         finished_at=utc_now(),
+        # `show` finds the scenario again through its file (absolute: it may run elsewhere)
+        parameters={
+            "scenario_path": str(Path(scenario.source_path).resolve())
+            if scenario.source_path
+            else None
+        },
     )
     run_id = write_run(db_path, record, results.tables())
     if results.bottom_line is not None:
         print_bottom_line(results.bottom_line)
+    for note in results.assumption_notes():  # also in the report's ledger section
+        console.print(f"note: {escape(note)}", highlight=False, soft_wrap=True)
     console.print(f"[green]report[/]  {report_path}")
     console.print(f"[green]results[/] {db_path} (run {run_id})")
 
@@ -545,12 +580,25 @@ def compare_cmd(
     plot: Path = typer.Option(  # noqa: B008
         None, "--plot", help="Also write the comparison as an SVG figure.", show_default=False
     ),
+    extend: str = typer.Option(
+        "rule",
+        "--extend",
+        metavar="rule|flat|none",
+        help="How the agreement that ends sooner is extended to the common horizon: by its own "
+        "escalation rule, held flat at its last year, or not at all (totals then compare "
+        "different lengths).",
+    ),
     as_csv: bool = typer.Option(False, "--csv", help="Print CSV."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON records."),
 ) -> None:
-    """Compare two agreements year by year in one currency: amounts, difference, ratio.
+    """Compare two agreements in one currency: per year, and over a common horizon.
 
-    A and B name a scenario (file or bundled name) and optionally one of its schedules.
+    A and B name a scenario (file or bundled name) and optionally one of its schedules. The
+    comparison is like with like: first the average per year of each agreement's own years,
+    then every year of a common horizon (from the later first year to the later last year),
+    the agreement that ends sooner extended to it by the rule --extend names, with the
+    extended years marked. --csv and --json add `basis` columns (stated / extended) and
+    `in_horizon`.
 
     Examples:
 
@@ -564,7 +612,7 @@ def compare_cmd(
     from burdenshare.agreement import compare
     from burdenshare.analysis import effective_indices
     from burdenshare.errors import DataError, Problem
-    from burdenshare.money import CURRENCIES, format_amount
+    from burdenshare.money import CURRENCIES
 
     if as_csv and as_json:
         raise DataError([Problem("choose one output format", expected="--csv or --json")])
@@ -595,35 +643,37 @@ def compare_cmd(
                 ]
             )
         indices[name] = series
-    frame = compare(spec_a, spec_b, currency=currency, indices=indices)
-    frame = frame.rename(columns={"a": label_a, "b": label_b})
-    if as_csv:
-        typer.echo(frame.to_csv(index=False), nl=False)
-    elif as_json:
-        typer.echo(frame.to_json(orient="records", double_precision=15, indent=2))
+    how = None if extend == "none" else extend
+    frame = compare(spec_a, spec_b, currency=currency, indices=indices, extend=how)
+    if as_csv or as_json:
+        named = frame.rename(
+            columns={
+                "a": label_a,
+                "b": label_b,
+                "a_basis": f"{label_a} basis",
+                "b_basis": f"{label_b} basis",
+            }
+        )
+        if as_csv:
+            typer.echo(named.to_csv(index=False), nl=False)
+        else:
+            typer.echo(named.to_json(orient="records", double_precision=15, indent=2))
     else:
-        from rich.table import Table
-
-        table = Table(title=f"{label_a} vs {label_b} ({currency})")
-        for col in ("year", label_a, label_b, "B - A", "B / A", "cumulative B - A"):
-            table.add_column(col, justify="right")
-        for row in frame.itertuples(index=False):
-            year, va, vb, diff, ratio, cum = row
-            table.add_row(
-                str(year),
-                *(format_amount(v, currency) if v == v else "" for v in (va, vb, diff)),
-                f"{ratio:.3f}" if ratio == ratio else "",
-                format_amount(cum, currency),
-            )
-        console.print(table)
+        _print_comparison(frame, label_a, label_b, currency)
     if plot is not None:
         from burdenshare.report.figures import yearly_bars
 
+        extended = frame.attrs.get("extended", {})
+        caption = "; ".join(
+            f"{label_a if side == 'a' else label_b} extended to {frame.attrs['horizon'][1]} by "
+            f"{rule}"
+            for side, rule in extended.items()
+        )
         figure = yearly_bars(
-            {label_a: frame.set_index("year")[label_a], label_b: frame.set_index("year")[label_b]},
+            {label_a: frame.set_index("year")["a"], label_b: frame.set_index("year")["b"]},
             title=f"{spec_a.name} vs {spec_b.name}",
             figure_id="compare",
-            caption="",
+            caption=caption,
             source="burdenshare compare; FX: burdenshare.data fx",
             unit=f"billion {currency} (yearly average rates)",
             label_format="{:,.2f} bn",
@@ -631,6 +681,81 @@ def compare_cmd(
         plot.write_text(figure.svg, encoding="utf-8")
         if not (as_csv or as_json):
             console.print(f"[green]plot[/] {plot}")
+
+
+def _money_words(x: float, currency: str) -> str:
+    """An amount in words with the same units as the tables: 5,902.8 bn KRW, 973.4 M USD."""
+    mag = abs(x)
+    if mag >= 1e9:
+        return f"{x / 1e9:,.{2 if mag < 1e11 else 1}f} bn {currency}"
+    if mag >= 1e6:
+        return f"{x / 1e6:,.1f} M {currency}"
+    return f"{x:,.0f} {currency}"
+
+
+def _print_comparison(frame: Any, label_a: str, label_b: str, currency: str) -> None:
+    """The answer first (per year, then over the common horizon, with the extension rule in
+    words), then the table of years, extended amounts marked with *."""
+    import pandas as pd
+
+    def money(x: float) -> str:
+        return _money_words(x, currency)
+
+    def years(first: int, last: int) -> str:
+        n = last - first + 1
+        return f"{first}" + ("" if n == 1 else f"-{last}") + f", {n} year" + ("s" if n > 1 else "")
+
+    attrs = frame.attrs
+    lines = [f"{label_a} (A) vs {label_b} (B), in {currency} at yearly average rates"]
+    stated = attrs.get("stated")
+    if stated:
+        avg = {}
+        for side in ("a", "b"):
+            first, last = stated[side]
+            rows = frame[(frame["year"] >= first) & (frame["year"] <= last)]
+            avg[side] = float(rows[side].mean())
+        lines.append(
+            f"Per year: A {money(avg['a'])} ({years(*stated['a'])}), B {money(avg['b'])} "
+            f"({years(*stated['b'])}), averages of their own years; B / A = "
+            f"{avg['b'] / avg['a']:.3f}"
+        )
+        first, last = attrs["horizon"]
+        inside = frame[frame["in_horizon"]]
+        total_a, total_b = float(inside["a"].sum()), float(inside["b"].sum())
+        lines.append(
+            f"Over the common horizon {years(first, last)}: A {money(total_a)}, "
+            f"B {money(total_b)}, B - A {money(total_b - total_a)}"
+        )
+        for side, rule in attrs["extended"].items():
+            name = "A" if side == "a" else "B"
+            lines.append(
+                f"{name} states {years(*stated[side])} and is extended to {last} by {rule}; "
+                "extended years are marked *"
+            )
+    else:
+        lines.append("Not extended (--extend none): totals and the cumulative difference compare "
+                     "agreements of different lengths")  # fmt: skip
+    for line in lines:
+        console.print(escape(line), highlight=False)
+
+    marks = {
+        side: [b == "extended" for b in frame[f"{side}_basis"]] if f"{side}_basis" in frame
+        else [False] * len(frame)
+        for side in ("a", "b")
+    }  # fmt: skip
+    columns: dict[str, list[str]] = {"year": [str(y) for y in frame["year"]]}
+    for side, name in (("a", "A"), ("b", "B")):
+        unit, cells = amount_column(list(frame[side]))
+        columns[f"{name} {currency} {unit}".rstrip()] = [
+            c + ("*" if m else "") for c, m in zip(cells, marks[side], strict=True)
+        ]
+    unit, cells = amount_column(list(frame["difference"]), signed=True)
+    columns[f"B - A {unit}".rstrip()] = cells
+    columns["B / A"] = ["" if pd.isna(r) else f"{r:.3f}" for r in frame["ratio"]]
+    unit, cells = amount_column(list(frame["cum_difference"]), signed=True)
+    columns[f"cum. B - A {unit}".rstrip()] = cells
+    table, _ = fit_table(columns, right=set(columns))
+    console.print(table)
 
 
 @app.command("forecast")
@@ -709,8 +834,7 @@ def forecast_cmd(
             seed=seed,
             preset=preset,
         )
-        out = run.result.to_rounds()
-        out["notes"] = list(run.notes)
+        out = run.to_rounds()  # in the scenario's units, as the text below
         forecast, stop, dims, trajectory = (
             run.forecast,
             run.stop,
@@ -720,20 +844,28 @@ def forecast_cmd(
     if as_json:
         typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
         return
-    from rich.table import Table
-
-    grid = Table(title=f"{model} forecast: {table.scenario or path.name}")
-    grid.add_column("round", justify="right")
-    for d in dims:
-        grid.add_column(f"median {d}", justify="right")
-        grid.add_column(f"mean {d}", justify="right")
-    for rnd, rows in trajectory.groupby("round", sort=True):
-        by_dim = rows.set_index("dimension")
-        cells = [f"{by_dim.loc[d, c]:,.4g}" for d in dims for c in ("median", "mean")]
-        grid.add_row(str(rnd), *cells)
-    console.print(grid)
-    values = ", ".join(f"{d} = {float(v):,.4g}" for d, v in zip(dims, forecast, strict=True))
-    console.print(f"forecast: {values} ({stop})")
+    units = {d: "" for d in dims}
+    if path.suffix.lower() != ".csv" and scenario.actors is not None:
+        units = {d: scenario.actors.dimensions[d].unit for d in dims}
+    name = table.scenario or path.name
+    for d in dims:  # one table per dimension: round, weighted median, weighted mean
+        rows = trajectory[trajectory["dimension"] == d].sort_values("round")
+        unit = f" ({units[d]})" if units[d] else ""
+        grid, _ = fit_table(
+            {
+                "round": [str(r) for r in rows["round"]],
+                "median": number_column(list(rows["median"]), digits=6),
+                "mean": number_column(list(rows["mean"]), digits=6),
+            },
+            right={"round", "median", "mean"},
+            title=f"{model} forecast, {name}: {d}{unit}",
+        )
+        console.print(grid)
+    values = ", ".join(
+        f"{d} = {float(v):,.6g}{' ' + units[d] if units[d] else ''}"
+        for d, v in zip(dims, forecast, strict=True)
+    )
+    console.print(f"forecast: {values} ({stop})", highlight=False)
     for note in out.get("notes", []):
         console.print(f"[dim]note: {note}[/]")
 
@@ -962,7 +1094,6 @@ def tournament_cmd(
 
       burdenshare tournament sma-2019 --seeds 20 --plot tournament.svg --csv > runs.csv
     """
-    from rich.table import Table
 
     from burdenshare.bargaining.strategies import STRATEGIES
     from burdenshare.bargaining.tournament import summarise, tournament
@@ -1009,17 +1140,26 @@ def tournament_cmd(
     if as_csv:
         typer.echo(games.to_csv(index=False), nl=False)
     else:
-        table = Table(title=f"tournament: {parties[0]} opens, {seeds} seeds, {steps} rounds")
-        for col in ("ratified", "opener", "responder", "agreement", "round", "u opener",
-                    "u responder"):  # fmt: skip
-            table.add_column(col, justify="right")
-        for row in summary.itertuples(index=False):
-            table.add_row(
-                "yes" if row.ratified else "no", row.opener, row.responder,
-                f"{row.agreement_rate:.0%}", f"{row.mean_step:.1f}",
-                "" if row.u_opener != row.u_opener else f"{row.u_opener:.3f}",
-                "" if row.u_responder != row.u_responder else f"{row.u_responder:.3f}",
-            )  # fmt: skip
+        rows = list(summary.itertuples(index=False))
+        columns = {
+            "ratify": ["yes" if r.ratified else "no" for r in rows],
+            "opener": [str(r.opener) for r in rows],
+            "responder": [str(r.responder) for r in rows],
+            "deals": [f"{r.agreement_rate:.0%}" for r in rows],
+            "round": [f"{r.mean_step:.1f}" for r in rows],
+            "u opener": ["" if r.u_opener != r.u_opener else f"{r.u_opener:.3f}" for r in rows],
+            "u resp.": ["" if r.u_responder != r.u_responder else f"{r.u_responder:.3f}"
+                        for r in rows],
+        }  # fmt: skip
+        table, _ = fit_table(
+            columns,
+            right={"deals", "round", "u opener", "u resp."},
+            hide=["u resp.", "u opener"],
+            title=f"tournament: {parties[0]} opens, {seeds} seeds, {steps} rounds",
+            caption="ratify: whether both ratifiers vote; deals: share of runs that agree; "
+            "round: mean round of the end; "
+            "u: mean utility of the agreement; every run: --csv",
+        )
         console.print(table)
     if plot is not None:
         from burdenshare.report.bargaining_section import tournament_heatmap
@@ -1029,47 +1169,15 @@ def tournament_cmd(
 
 
 # --------------------------------------------------------------------------- sweeps
-def _print_sweep_summary(summary: Any, run_id: str, db: Path) -> None:
-    from rich.table import Table
+def _print_sweep_summary(
+    summary: Any, run_id: str, db: Path, heading: str = "", scenario: Any = None
+) -> None:
+    from burdenshare.cli_render import print_sweep_summary
 
-    def pct(x: float | None) -> str:
-        return "–" if x is None else f"{100 * x:.2f}%"
-
-    head = Table(title=f"Sweep {run_id} ({summary.n_draws:,} draws)", show_header=False)
-    head.add_row("P(ratified deal, any time)", pct(summary.p_agreement))
-    if summary.lapse is not None:
-        head.add_row(
-            f"P(ratified deal by the lapse, {summary.lapse})", pct(summary.p_agreement_by_lapse)
-        )
-    head.add_row("P(a tentative deal voted down at least once)", pct(summary.p_rejected_once))
-    head.add_row("P(ratified | tentative deal struck)", pct(summary.p_ratified_given_deal))
-    console.print(head)
-    for title, frame in (
-        ("Agreed terms over draws with a deal", summary.terms),
-        ("Cost over the agreement's life, per deal", summary.cost),
-        ("Forecasts over the drawn actor tables", summary.forecasts),
-    ):
-        if frame is None or not len(frame):
-            continue
-        table = Table(title=title)
-        for col in frame.columns:
-            table.add_column(col, justify="right")
-        for row in frame.itertuples(index=False):
-            table.add_row(*(f"{v:,.4g}" if isinstance(v, float) else str(v) for v in row))
-        console.print(table)
-    if len(summary.sensitivity):
-        sens = Table(title="Sensitivity: P(deal) in the lowest / highest fifth of each input")
-        for col in ("input", "p_agreement_low", "p_agreement_high", "spearman_agreement"):
-            sens.add_column(col, justify="right" if col != "input" else "left")
-        for row in summary.sensitivity.head(10).itertuples(index=False):
-            sens.add_row(
-                row.input,
-                pct(row.p_agreement_low),
-                pct(row.p_agreement_high),
-                f"{row.spearman_agreement:+.3f}",
-            )
-        console.print(sens)
-    console.print(f"[green]results[/] {db} (sweep {run_id}); `burdenshare show {run_id}`")
+    name = "The analysis's sweep" if heading else f"Sweep {run_id}"
+    print_sweep_summary(console, summary, f"{name} ({summary.n_draws:,} draws)", scenario)
+    if not heading:
+        console.print(f"[green]results[/] {db} (sweep {run_id}); `burdenshare show {run_id}`")
 
 
 def _show_sweep(scenario: Any, db: Path, run_id: str, as_json: bool) -> None:
@@ -1084,31 +1192,15 @@ def _show_sweep(scenario: Any, db: Path, run_id: str, as_json: bool) -> None:
     if as_json:
         typer.echo(_summary_json(summary, run_id))
     else:
-        _print_sweep_summary(summary, run_id, db)
+        _print_sweep_summary(summary, run_id, db, scenario=scenario)
 
 
 def _summary_json(summary: Any, run_id: str) -> str:
     import json
 
-    def records(frame: Any) -> list[dict[str, Any]]:
-        return json.loads(frame.to_json(orient="records", date_format="iso"))
+    from burdenshare.runs import sweep_json
 
-    return json.dumps(
-        {
-            "run_id": run_id,
-            "n_draws": summary.n_draws,
-            "p_agreement": summary.p_agreement,
-            "lapse": None if summary.lapse is None else summary.lapse.isoformat(),
-            "p_agreement_by_lapse": summary.p_agreement_by_lapse,
-            "p_rejected_once": summary.p_rejected_once,
-            "p_ratified_given_deal": summary.p_ratified_given_deal,
-            "terms": records(summary.terms),
-            "cost": None if summary.cost is None else records(summary.cost),
-            "sensitivity": records(summary.sensitivity),
-            "forecasts": records(summary.forecasts),
-        },
-        indent=2,
-    )
+    return json.dumps(sweep_json(summary, run_id), indent=2)
 
 
 @app.command("sweep")
@@ -1206,76 +1298,202 @@ def sweep_cmd(
     _show_sweep(scenario, db, run_id, as_json)
 
 
+_DB_HELP = (
+    "DuckDB file (default: results.duckdb, where `sweep` writes, and out/*/results.duckdb, "
+    "where `analyze` writes, as many as exist)."
+)
+
+
+def _databases(db: Path | None) -> list[Path]:
+    from burdenshare.runs import default_databases
+
+    return [db] if db is not None else default_databases()
+
+
 @app.command("runs")
 @user_errors
 def runs_cmd(
-    db: Path = typer.Option(Path("results.duckdb"), "--db", help="DuckDB file."),  # noqa: B008
+    db: Path | None = typer.Option(None, "--db", help=_DB_HELP, show_default=False),  # noqa: B008
+    as_json: bool = typer.Option(False, "--json", help="Print the runs as JSON records."),
 ) -> None:
-    """List the sweeps stored in a DuckDB file, newest first, with their status."""
+    """List stored runs of every kind (analyze, sweep, backtest), newest first.
+
+    Without --db, lists the runs in results.duckdb (where `sweep` writes by default) and in
+    out/*/results.duckdb (where `analyze` writes, e.g. after `make demo`). A sweep's chunks
+    column shows how many of its chunks are stored; `burdenshare show RUN_ID` summarises a run.
+
+    Examples:
+
+      burdenshare runs
+
+      burdenshare runs --db results.duckdb --json
+    """
     import json
 
-    from rich.table import Table
+    import pandas as pd
 
-    from burdenshare.sweep.runner import list_sweeps
+    from burdenshare.runs import find_runs, runs_json
 
-    sweeps = list_sweeps(db)
-    table = Table(title=f"Sweeps in {db}")
-    for col in ("run", "scenario", "draws", "chunks", "seed", "status", "created"):
-        table.add_column(col)
-    for row in sweeps.itertuples(index=False):
-        params = json.loads(row.parameters)
-        total = -(-int(row.n_draws) // int(row.chunk_size))
-        table.add_row(
-            row.run_id,
-            str(params.get("scenario_id", "")),
-            f"{int(row.n_draws):,}",
-            f"{int(row.chunks_stored)}/{total}",
-            str(row.seed),
-            str(row.status),
-            str(row.created_at)[:19],
+    databases = _databases(db)
+    runs = find_runs(databases)
+    if as_json:
+        typer.echo(json.dumps(runs_json(runs), indent=2))
+        return
+    columns: dict[str, list[str]] = {"run": [], "kind": [], "scenario": [], "draws": []}
+    columns.update({"chunks": [], "status": [], "started (UTC)": []})
+    for row in runs.itertuples(index=False):
+        chunked = row.kind == "sweep" and not pd.isna(row.chunk_size)
+        columns["run"].append(str(row.run_id))
+        columns["kind"].append(str(row.kind))
+        columns["scenario"].append("" if pd.isna(row.scenario_id) else str(row.scenario_id))
+        columns["draws"].append("" if pd.isna(row.n_draws) else f"{int(row.n_draws):,}")
+        columns["chunks"].append(
+            f"{int(row.chunks_stored)}/{-(-int(row.n_draws) // int(row.chunk_size))}"
+            if chunked
+            else ""
         )
+        columns["status"].append(str(row.status))
+        columns["started (UTC)"].append(str(row.started_at)[:16])
+    if len(databases) > 1:
+        columns["file"] = [str(x) for x in runs["db"]]
+    hide = ["file", "chunks", "started (UTC)", "draws"]
+    where = str(databases[0]) if len(databases) == 1 else f"{len(databases)} files"
+    caption = "details: burdenshare show RUN_ID; all fields: --json"
+    table, _ = fit_table(
+        columns,
+        right={"draws", "chunks"},
+        hide=hide,
+        title=f"Runs in {where}",
+        caption=caption if len(runs) else "no runs stored yet",
+    )
     console.print(table)
 
 
 @app.command("show")
 @user_errors
 def show_cmd(
-    run_id: str = typer.Argument(..., metavar="RUN_ID", help="A sweep's run id (see `runs`)."),
-    db: Path = typer.Option(Path("results.duckdb"), "--db", help="DuckDB file."),  # noqa: B008
+    run_id: str = typer.Argument(..., metavar="RUN_ID", help="A run's id (see `runs`)."),
+    db: Path | None = typer.Option(None, "--db", help=_DB_HELP, show_default=False),  # noqa: B008
     parquet: Path | None = typer.Option(  # noqa: B008
-        None, "--parquet", help="Write the per-draw table to this Parquet file."
+        None, "--parquet", help="Write a sweep's per-draw table to this Parquet file."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
-    """Summarise a stored sweep: P(deal), by the lapse, terms, cost, sensitivity.
+    """Summarise a stored run: what made it, its tables and, when it has draws, P(deal),
+    P(deal) by the lapse, terms, cost and sensitivity.
 
-    Uses the run's scenario file when it still has the run's content (for the lapse date and
-    the costs); otherwise summarises the stored table alone and says so.
+    A sweep's --json is the JSON `sweep --json` printed; other runs' JSON holds the run's
+    metadata, "tables" (rows per table) and "sweep" (the same summary of the draws an analysis
+    ran, or null). Uses the run's scenario file when it still has the run's content (for the
+    lapse date and the costs); otherwise summarises the stored table alone and says so.
+
+    Examples:
+
+      burdenshare show 3f2a9c1b7d4e
+
+      burdenshare show 3f2a9c1b7d4e --db out/sma-2019/results.duckdb --json
     """
-    from burdenshare.errors import ScenarioError
-    from burdenshare.scenario import load_scenario
-    from burdenshare.sweep.runner import describe_sweep
+    import json
+
+    from burdenshare.runs import open_run, sweep_json
     from burdenshare.sweep.store import export_parquet
 
-    run, status = describe_sweep(db, run_id)
-    scenario = None
-    path = run.parameters.get("scenario_path")
-    if path:
-        try:
-            scenario = load_scenario(path)
-        except ScenarioError:
-            scenario = None
-        if scenario is not None and scenario.content_hash != run.scenario_hash:
-            scenario = None
-    if scenario is None:
-        err_console.print(
-            f"[yellow]note:[/] scenario {escape(str(path))} is missing or changed since the run; "
-            "summarising the stored table alone (no lapse date, no costs)",
-            soft_wrap=True,
-        )
-    if status != "done":
-        err_console.print(f"[yellow]note:[/] sweep {run_id} is {status}; summarising stored rows")
+    run = open_run(run_id, _databases(db))
+    for note in run.notes:
+        err_console.print(f"[yellow]note:[/] {escape(note)}", soft_wrap=True)
     if parquet is not None:
-        rows = export_parquet(db, run_id, parquet)
+        if run.kind != "sweep":
+            raise BurdenshareError.single(
+                f"run {run_id} is an {run.kind} run; --parquet exports a sweep's draws",
+                path="--parquet",
+            )
+        rows = export_parquet(run.db, run_id, parquet)
         err_console.print(f"[green]parquet[/] {parquet} ({rows:,} rows)")
-    _show_sweep(scenario, db, run_id, as_json)
+    if as_json:
+        payload = sweep_json(run.sweep, run_id) if run.kind == "sweep" else run.to_json()
+        typer.echo(json.dumps(payload, indent=2))
+    elif run.kind == "sweep":
+        _print_sweep_summary(run.sweep, run_id, run.db, scenario=run.scenario)
+    else:
+        _print_run(run)
+
+
+def _print_run(run: Any) -> None:
+    m = run.meta
+    started = str(m["started_at"])[:19]
+    finished = "" if m["finished_at"] is None else str(m["finished_at"])[:19]
+    facts = {
+        "scenario": f"{m['scenario_id']}: {m['scenario_title']}",
+        "scenario hash": str(m["scenario_hash"])[:12],
+        "seed": str(m["seed"]),
+        "version": str(m["version"]),
+        "started (UTC)": started,
+        "finished (UTC)": finished,
+        "status": str(m["status"]),
+        "file": str(run.db),
+    }
+    head, _ = fit_table(
+        {"": list(facts), "value": list(facts.values())},
+        wrap={"value"},
+        title=f"Run {run.run_id}: {m['kind']}",
+    )
+    console.print(head)
+    tables, _ = fit_table(
+        {"table": list(run.tables), "rows": [f"{n:,}" for n in run.tables.values()]},
+        right={"rows"},
+        title="Stored tables (rows of this run)",
+    )
+    console.print(tables)
+    if run.sweep is not None:
+        _print_sweep_summary(
+            run.sweep, run.run_id, run.db, heading="its sweep", scenario=run.scenario
+        )
+
+
+# --------------------------------------------------------------------------- help text
+def _help_text(text: str) -> str:
+    """A help text as typer's rich mode should show it: rich markup escaped (so that
+    ``[uncertainty]`` is printed, not swallowed as a style tag), and each paragraph of prose
+    joined into one line for the terminal to wrap (indented blocks, the examples, kept)."""
+    paragraphs = inspect.cleandoc(text).split("\n\n")
+    out = []
+    for para in paragraphs:
+        lines = para.split("\n")
+        if all(line.startswith(" ") for line in lines if line.strip()):
+            out.append(para)
+        else:
+            out.append(" ".join(line.strip() for line in lines))
+    return escape("\n\n".join(out))
+
+
+def escape_help(typer_app: typer.Typer) -> None:
+    """Escape rich markup in every help string of ``typer_app``: its commands' docstrings and
+    ``help=``, their options' and arguments' help, and the same in sub-apps (command groups),
+    recursively. Idempotent; called once below, after every command is registered."""
+    if getattr(typer_app, "_help_escaped", False):
+        return
+    typer_app._help_escaped = True  # type: ignore[attr-defined]
+    infos: list[Any] = [*typer_app.registered_commands]
+    if typer_app.registered_callback is not None:
+        infos.append(typer_app.registered_callback)
+    for info in infos:
+        text = info.help if isinstance(info.help, str) else inspect.getdoc(info.callback)
+        if text:
+            info.help = _help_text(text)
+        for param in inspect.signature(info.callback).parameters.values():
+            default = param.default
+            if (
+                isinstance(default, typer.models.ParameterInfo)
+                and isinstance(default.help, str)
+                and not getattr(default, "_help_escaped", False)
+            ):
+                default.help = escape(default.help)
+                default._help_escaped = True  # type: ignore[attr-defined]
+    for group in typer_app.registered_groups:
+        if isinstance(group.help, str):
+            group.help = _help_text(group.help)
+        if group.typer_instance is not None:
+            escape_help(group.typer_instance)
+
+
+escape_help(app)  # keep last: after every command and command group is added

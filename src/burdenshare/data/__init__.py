@@ -29,16 +29,19 @@ import pandas as pd
 from burdenshare.errors import DataError, Problem
 
 __all__ = [
+    "CPI_SERIES",
     "DATASETS",
     "INDEX_SERIES",
     "REGISTRY",
     "STATUSES",
     "Dataset",
+    "cpi_series",
     "csv_text",
     "dataset",
     "fx_rates",
     "fx_table",
     "index_series",
+    "japan_cpi",
     "japan_hns",
     "load",
     "records",
@@ -47,6 +50,7 @@ __all__ = [
     "sma_payments",
     "sma_rounds",
     "timeline",
+    "us_cpi",
 ]
 
 #: Valid values of every dataset's ``status`` column.
@@ -130,6 +134,16 @@ def rok_cpi() -> pd.DataFrame:
     return _typed("rok_cpi.csv", ints=("year",), floats=("percent",))
 
 
+def japan_cpi() -> pd.DataFrame:
+    """Japan's consumer-price inflation, annual average, percent (1990-2024)."""
+    return _typed("japan_cpi.csv", ints=("year",), floats=("percent",))
+
+
+def us_cpi() -> pd.DataFrame:
+    """US consumer-price inflation (CPI-U), annual average, percent (1990-2024)."""
+    return _typed("us_cpi.csv", ints=("year",), floats=("percent",))
+
+
 def rok_defense_budget() -> pd.DataFrame:
     """ROK main defence budget (``budget_krw``, ``budget_trn_krw``) and its growth in percent
     (``growth_percent``), 2015-2026, the index of the 11th SMA."""
@@ -173,6 +187,33 @@ def index_series(name: str) -> dict[int, Decimal]:
     filename, column = INDEX_SERIES[name]
     raw = _raw(filename)
     return {int(y): Decimal(v) for y, v in zip(raw["year"], raw[column], strict=True)}
+
+
+#: Each currency's own consumer prices, which deflate amounts in it: currency -> (name of the
+#: series, as a scenario's [indices] may extend it; file; label for people).
+CPI_SERIES: dict[str, tuple[str, str, str]] = {
+    "KRW": ("rok_cpi", "rok_cpi.csv", "ROK CPI"),
+    "JPY": ("japan_cpi", "japan_cpi.csv", "Japan CPI"),
+    "USD": ("us_cpi", "us_cpi.csv", "US CPI"),
+}
+
+
+def cpi_series(currency: str) -> dict[int, Decimal]:
+    """Yearly consumer-price inflation of ``currency``'s country, exact (``{2024: Decimal("2.7"),
+    ...}``): KRW the ROK's, JPY Japan's, USD the US CPI. Any other currency raises
+    :class:`~burdenshare.errors.DataError`."""
+    if currency not in CPI_SERIES:
+        raise DataError(
+            [
+                Problem(
+                    f"no consumer price series for {currency}",
+                    expected="one of " + ", ".join(CPI_SERIES),
+                    found=repr(currency),
+                )
+            ]
+        )
+    raw = _raw(CPI_SERIES[currency][1])
+    return {int(y): Decimal(v) for y, v in zip(raw["year"], raw["percent"], strict=True)}
 
 
 def fx_table() -> dict[str, dict[int, Decimal]]:
@@ -243,6 +284,20 @@ REGISTRY: dict[str, Dataset] = {
             title="ROK consumer-price inflation, % a year",
             filename="rok_cpi.csv",
             loader=rok_cpi,
+            columns=("year", "percent"),
+        ),
+        Dataset(
+            name="cpi-japan",
+            title="Japan consumer-price inflation, % a year",
+            filename="japan_cpi.csv",
+            loader=japan_cpi,
+            columns=("year", "percent"),
+        ),
+        Dataset(
+            name="cpi-us",
+            title="US consumer-price inflation (CPI-U), % a year",
+            filename="us_cpi.csv",
+            loader=us_cpi,
             columns=("year", "percent"),
         ),
         Dataset(

@@ -77,6 +77,34 @@ class ModelRun:
     forecast: np.ndarray
     stop: str
     notes: tuple[str, ...]
+    #: the dimensions' bounds when the model ran on a 0-100 scale (None: it ran on the scenario's)
+    scale: tuple[np.ndarray, np.ndarray] | None = None
+
+    def to_rounds(self) -> dict[str, Any]:
+        """The model's JSON (``result.to_rounds()``), every position, median, mean and forecast
+        in the scenario's units, as the text output and the notes give them; other numbers
+        (risk exponents, winning probabilities) as the model computed them."""
+        out = self.result.to_rounds()
+        out["notes"] = list(self.notes)
+        out["forecast"] = _plain(self.forecast)
+        if self.scale is None:
+            return out
+        lo, hi = self.scale
+
+        def native(value: Any) -> Any:
+            x = lo + np.asarray(value, dtype=float) / 100.0 * (hi - lo)
+            return _plain(x)
+
+        for row in out["rounds"]:
+            row["median"], row["mean"] = native(row["median"]), native(row["mean"])
+            row["positions"] = {name: native(v) for name, v in row["positions"].items()}
+        return out
+
+
+def _plain(values: np.ndarray) -> float | list[float]:
+    """One number for one dimension, else a list (the models' JSON convention)."""
+    flat = [float(v) for v in np.atleast_1d(values)]
+    return flat[0] if len(flat) == 1 else flat
 
 
 def _rescale(frame: pd.DataFrame, cols: list[str], table: ActorTable, lo, hi) -> pd.DataFrame:
@@ -116,7 +144,9 @@ def run_model(
         trajectory, positions = result.trajectory(), result.frame()
         forecast = np.asarray(result.forecast, dtype=float)
         notes = tuple(result.notes)
-    return ModelRun(name, result, trajectory, positions, forecast, result.stop.describe(), notes)
+    scale = (lo, hi) if name in _UNIT_SCALE_MODELS else None
+    stop = result.stop.describe()
+    return ModelRun(name, result, trajectory, positions, forecast, stop, notes, scale)
 
 
 @dataclass(frozen=True)

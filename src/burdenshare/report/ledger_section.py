@@ -160,7 +160,8 @@ def _real_figure(results: AnalysisResults, ids: list[str]) -> FigureSVG:
                 color=colour,
                 label=f"{sid}: cumulative nominal",
             )
-            real_usd = f["cum_real"] / f["nominal"] * f["nominal_usd"]
+            # dollars at base-year US prices (each currency deflates with its own CPI)
+            real_usd = (f["real"] if "real_usd" not in f else f["real_usd"]).cumsum()
             ax.plot(
                 f["year"],
                 real_usd,
@@ -178,9 +179,9 @@ def _real_figure(results: AnalysisResults, ids: list[str]) -> FigureSVG:
         return to_svg(
             fig,
             figure_id="cumulative",
-            caption="Running totals of each schedule, nominal and in base-year prices (ROK CPI), "
-            "shown in USD at each year's rate.",
-            source=f"scenario {results.scenario.meta.id}; burdenshare.data cpi, fx",
+            caption="Running totals of each schedule in USD at each year's rate, nominal and in "
+            "base-year US prices (US CPI).",
+            source=f"scenario {results.scenario.meta.id}; burdenshare.data cpi-us, fx",
         )
 
 
@@ -260,10 +261,12 @@ def ledger_section(results: AnalysisResults) -> Section:
     ]
     if any(len(results.ledgers[sid]) > 1 for sid in ids):
         figures.append(_real_figure(results, ids))
+    assumed = "".join(f" {html.escape(n[0].upper() + n[1:])}." for n in results.assumption_notes())
     parts = [
         "<p>Amounts are exact in the model (Decimal, rounded as each agreement's rule says); "
-        f"real amounts are at {results.base_year} prices (ROK CPI; years without data assume "
-        f"{results.assumed_inflation}% a year); conversions use yearly average rates.</p>"
+        f"real amounts are at {results.base_year} prices, each currency deflated by its own "
+        "country's consumer prices (won: ROK CPI, dollars: US CPI, yen: Japan CPI); "
+        f"conversions use yearly average rates.{assumed}</p>"
     ]
     if results.comparison is not None:
         c = results.comparison
@@ -275,14 +278,29 @@ def ledger_section(results: AnalysisResults) -> Section:
             f"${first[b] / 1e9:,.2f} bn — {html.escape(a)} is {first[a] / first[b]:,.1f}× "
             f"{html.escape(b)}.</p>"
         )
-        table = c.rename(
+        for side, rule in c.attrs.get("extended", {}).items():
+            name = a if side == "a" else b
+            parts.append(
+                f"<p>{html.escape(name)} ends before {html.escape(b if side == 'a' else a)}: "
+                f"over the common horizon {c.attrs['horizon'][0]}-{c.attrs['horizon'][1]} it is "
+                f"extended by {html.escape(rule)} (basis 'extended' below).</p>"
+            )
+        # the basis columns matter only when one schedule was extended
+        quiet = ["in_horizon"] + ([] if c.attrs.get("extended") else ["a_basis", "b_basis"])
+        table = c.drop(columns=quiet, errors="ignore").rename(
             columns={
                 "difference": f"{b} − {a}",
                 "ratio": f"{b} / {a}",
                 "cum_difference": "cumulative difference",
+                "a_basis": f"{a} basis",
+                "b_basis": f"{b} basis",
             }
         )
-        money = [col for col in table.columns if col not in ("year", f"{b} / {a}")]
+        money = [
+            col
+            for col in table.columns
+            if col not in ("year", f"{b} / {a}") and pd.api.types.is_float_dtype(table[col])
+        ]
         scaled = table.copy()
         scaled[money] = table[money] / 1e9
         parts.append("<h3>Comparison (billion USD)</h3>")

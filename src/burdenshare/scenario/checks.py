@@ -8,13 +8,14 @@ error. A new section that refers to others adds one function here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from burdenshare.agreement.spec import BUILTIN_INDICES, IndexEscalation
 from burdenshare.scenario.findings import Finding, one_of, suggest
-from burdenshare.scenario.render import toml_value
+from burdenshare.scenario.render import format_path, toml_value
 from burdenshare.spec_base import Sourced
 
 if TYPE_CHECKING:
@@ -465,3 +466,65 @@ def _uncertainty_fits_scenario(sc: Scenario) -> Iterator[Finding]:
     from burdenshare.scenario.uncertainty import uncertainty_findings
 
     yield from uncertainty_findings(sc.uncertainty, sc)
+
+
+def _usd_words(x: Decimal) -> str:
+    x = abs(x)
+    if x >= Decimal("1e12"):
+        return f"${x / Decimal('1e12'):,.1f} trn"
+    if x >= Decimal("1e9"):
+        return f"${x / Decimal('1e9'):,.1f} bn"
+    if x >= Decimal("1e6"):
+        return f"${x / Decimal('1e6'):,.1f} M"
+    return f"${x:,.2f}"
+
+
+@check
+def _amounts_within_any_defence_budget(sc: Scenario) -> Iterator[Finding]:
+    """An error, not a warning: a yearly amount above $1 trillion (``MAX_USD``, more than the
+    largest defence budget in the world) cannot be a payment toward stationing troops, so it can
+    only be a slip of units (a $5 bn ask written as 5_000_000_000_000), and every result built
+    on it — ledger, comparisons, the bargaining range — would be off by a factor of a thousand.
+    Unlike a very small amount (a warning: toy scenarios may count in abstract units), no
+    reading of such a number is meaningful."""
+    from burdenshare.scenario.amounts import MAX_USD, money_amounts, usd
+
+    for amount in money_amounts(sc):
+        dollars = usd(amount)
+        if dollars > MAX_USD:
+            yield Finding(
+                amount.loc,
+                f"{amount.value:,} {amount.currency} is about {_usd_words(dollars)} a year, more "
+                "than the largest defence budget in the world; amounts are in whole units of the "
+                "currency (5_000_000_000 for $5 bn)",
+                expected=f"at most {_usd_words(MAX_USD)} a year in US dollars",
+                found=toml_value(amount.value),
+            )
+
+
+@check
+def _as_of_before_the_talks_end(sc: Scenario) -> Iterator[Finding]:
+    """An error, not a warning, for a scenario that plays the talks out ([bargaining] or
+    [uncertainty]): ``as_of`` is the date of the analyst's knowledge, and the deadlines and
+    bargaining rounds are the future being forecast. If ``as_of`` is after every deadline and
+    after the last bargaining round, nothing is left to forecast and the scenario contradicts
+    its own date (it would have to ignore what it says it knows). A scenario that only records
+    an agreement (like ``sma-2021-signed``) may well be dated after all of its events, and so
+    may one with only an [actors] table, whose models use no calendar."""
+    if sc.bargaining is None and sc.uncertainty is None:
+        return
+    dates = [(("events", i, "date"), d.date) for i, d in enumerate(sc.events)]
+    if sc.bargaining is not None and sc.bargaining.last_round is not None:
+        dates.append((("bargaining", "last_round"), sc.bargaining.last_round))
+    if not dates:
+        return
+    last_loc, last = max(dates, key=lambda x: x[1])
+    if sc.meta.as_of > last:
+        where = format_path(last_loc)
+        yield Finding(
+            ("meta", "as_of"),
+            f"as_of is after every deadline of the talks (the last, {where}, is {last}), so "
+            "there is nothing left to forecast",
+            expected=f"a date on or before {last} (what was known while the talks ran)",
+            found=toml_value(sc.meta.as_of),
+        )

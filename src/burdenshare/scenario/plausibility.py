@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from burdenshare.errors import Problem, display_path
 from burdenshare.scenario.findings import Finding
 from burdenshare.scenario.locate import line_index, line_of
+from burdenshare.scenario.render import format_path
 
 if TYPE_CHECKING:
     from burdenshare.scenario.schema import Scenario
@@ -56,7 +57,7 @@ def scenario_warnings(scenario: Scenario, text: str | None = None) -> list[Probl
             f.message,
             file=file,
             line=None if index is None else line_of(index, f.loc),
-            path=".".join(str(k) for k in f.loc) or None,
+            path=format_path(f.loc) or None,
             expected=f.expected,
             found=f.found,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from burdenshare.scenario.findings import Finding
@@ -120,3 +121,60 @@ def _show(x: object) -> str:
     if isinstance(x, int | float):
         return _fmt(float(x))
     return str(x)
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,}"
+
+
+@plausibility
+def _amounts_too_small_for_their_currency(sc: Scenario) -> Iterator[Finding]:
+    """A warning, not an error: a yearly amount below $1 million (``MIN_USD``) is implausibly
+    small for an alliance cost-sharing agreement, and usually a slip of units (1038.9 meant as
+    1,038.9 bn won, since amounts are in whole won). It stays legal because a teaching or toy
+    scenario may count in abstract units, and the numbers still compute; the warning names the
+    reading that would make the amount plausible."""
+    from burdenshare.scenario.amounts import MAX_USD, MIN_USD, money_amounts, usd
+
+    for amount in money_amounts(sc):
+        if amount.value <= 0:
+            continue
+        dollars = usd(amount)
+        if dollars >= MIN_USD:
+            continue
+        meant = ""
+        for factor, word in ((Decimal("1e9"), "bn"), (Decimal("1e6"), "M")):
+            if MIN_USD <= dollars * factor <= MAX_USD:
+                meant = (
+                    f"; if it means {_money(amount.value)} {word} {amount.currency}, write "
+                    f"{_money(amount.value * factor).replace(',', '_')}"
+                )
+                break
+        yield Finding(
+            amount.loc,
+            f"{_money(amount.value)} {amount.currency} is about ${dollars:,.2f} a year, "
+            "implausibly small for an alliance cost-sharing amount; amounts are in whole units "
+            f"of the currency{meant}",
+            expected=f"at least ${MIN_USD:,.0f} a year in US dollars",
+            found=_money(amount.value),
+        )
+
+
+@plausibility
+def _lapse_after_as_of(sc: Scenario) -> Iterator[Finding]:
+    """A warning, not an error: a ``lapse`` deadline before ``as_of`` means the agreement had
+    already lapsed on the scenario's date. Talks can go on after a lapse (the 11th SMA was
+    signed 14 months after the 10th lapsed), so it may be meant; but the forecast then starts
+    after the lapse, P(deal by the lapse) is zero by construction, and a lapse typed a year too
+    early (2018-12-31 for 2019-12-31) would pass unnoticed."""
+    for i, deadline in enumerate(sc.events):
+        if deadline.kind == "lapse" and deadline.date < sc.meta.as_of:
+            yield Finding(
+                ("events", i, "date"),
+                f"the lapse '{deadline.id}' ({deadline.date}) is before as_of "
+                f"({sc.meta.as_of}): the agreement had already lapsed on the scenario's date, "
+                "so no deal can come before the lapse",
+                expected=f"a lapse on or after as_of ({sc.meta.as_of}), unless the talks "
+                "really continue after it",
+                found=str(deadline.date),
+            )

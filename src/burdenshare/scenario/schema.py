@@ -829,8 +829,9 @@ class IndexSeries(Sourced):
 
 
 # --------------------------------------------------------------------------- [ledger]
-class LedgerSpec(Strict):
-    """Defaults for the ledger: price base year, currencies, which schedules to compare."""
+class LedgerSpec(Sourced):
+    """Defaults for the ledger: price base year, currencies, which schedules to compare, and the
+    inflation assumed for years a currency's consumer-price data do not cover yet."""
 
     base_year: Year | None = Field(
         default=None,
@@ -847,6 +848,15 @@ class LedgerSpec(Strict):
         default_factory=list,
         description='Schedule ids to compare (or "agreement").',
         examples=[["us_demand", "rok_offer"]],
+    )
+    assumed_inflation: dict[Currency, IndexPercent] = Field(
+        default_factory=dict,
+        description="Consumer-price inflation (% a year) assumed for the years after a "
+        "currency's CPI data end (each currency deflates with its own country's CPI: ROK, "
+        "Japan, US); real amounts of those years are marked 'CPI assumed' and the ledger and "
+        "the report say so. Without a rate for a currency, a year its CPI lacks is an error. "
+        "A judgement: cite a source or mark the section an estimate.",
+        examples=[{"KRW": 2.0, "USD": 2.0, "JPY": 2.0}],
     )
 
     @field_validator("currencies")

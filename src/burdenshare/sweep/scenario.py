@@ -1,7 +1,7 @@
 """Sweeps of a scenario: start one, resume one, and refuse to resume against a changed scenario.
 
 A run records what rebuilds its workload exactly — the scenario's content hash and file, the
-seed, the number of draws, the chunk size and whether ratifiers vote — in ``sweep_runs``.
+seed, the number of draws, the chunk size and whether ratifiers vote — in its ``runs`` row.
 Resuming recomputes only the missing chunks, so it must run the same workload: a scenario whose
 content changed since the run started (the hash differs) is refused with an error naming both
 hashes, instead of silently mixing two scenarios in one table.
@@ -68,6 +68,7 @@ def sweep_scenario(
         parameters={
             "workload": WORKLOAD,
             "scenario_id": scenario.meta.id,
+            "scenario_title": scenario.meta.title,
             # absolute: `--resume` and `show` may run from another directory
             "scenario_path": str(Path(scenario.source_path).resolve())
             if scenario.source_path

@@ -1,10 +1,11 @@
-"""Sweep storage in DuckDB: run metadata, chunk ledger, one results table per run.
+"""Sweep storage in DuckDB, in the one schema of :mod:`burdenshare.store`.
 
 Tables:
 
-- ``sweep_runs`` — one row per sweep (run id, scenario hash, seed, version, parameters as JSON,
-  ``n_draws``, ``chunk_size``, status ``running`` / ``interrupted`` / ``failed`` / ``done``,
-  created and finished timestamps).
+- ``runs`` — one row per run of any kind; a sweep's has kind ``sweep``, its scenario hash, seed,
+  version, parameters as JSON, ``n_draws``, ``chunk_size``, status ``running`` /
+  ``interrupted`` / ``failed`` / ``done``, started and finished timestamps (``sweep_runs`` is a
+  view of those rows, as burdenshare 0.1.0 named its table).
 - ``sweep_chunks`` — one row per *stored* chunk (run id, chunk index, start, stop, n_rows).
 - ``sweep_results_<run_id>`` — the chunk tables, one row per draw.
 
@@ -27,23 +28,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from burdenshare.errors import BurdenshareError
+from burdenshare.store.duckdb_store import StoreError, connect, ensure_schema, read_runs
 
 _DDL = (
-    """
-    CREATE TABLE IF NOT EXISTS sweep_runs (
-        run_id        VARCHAR PRIMARY KEY,
-        scenario_hash VARCHAR NOT NULL,
-        seed          BIGINT NOT NULL,
-        version       VARCHAR NOT NULL,
-        parameters    VARCHAR NOT NULL,
-        n_draws       BIGINT NOT NULL,
-        chunk_size    BIGINT NOT NULL,
-        status        VARCHAR NOT NULL,
-        created_at    TIMESTAMPTZ NOT NULL,
-        finished_at   TIMESTAMPTZ
-    )
-    """,
     """
     CREATE TABLE IF NOT EXISTS sweep_chunks (
         run_id  VARCHAR NOT NULL,
@@ -58,7 +45,7 @@ _DDL = (
 _RUN_ID = re.compile(r"^[a-z0-9_]+$")
 
 
-class SweepStoreError(BurdenshareError):
+class SweepStoreError(StoreError):
     """A sweep run id or database the user named does not exist or cannot be resumed."""
 
 
@@ -105,11 +92,16 @@ class SweepWriter:
 
     def __init__(self, db_path: str | Path) -> None:
         self.con = _connect(db_path, read_only=False)
-        # DuckDB caches written tables up to 80% of RAM by default; a sweep only appends, so a
-        # small cap keeps the writer's memory bounded by the chunk size, not the draw count
-        self.con.execute("SET memory_limit = '64MB'")
-        for ddl in _DDL:
-            self.con.execute(ddl)
+        try:
+            # DuckDB caches written tables up to 80% of RAM by default; a sweep only appends, so
+            # a small cap keeps the writer's memory bounded by the chunk size, not the draw count
+            self.con.execute("SET memory_limit = '64MB'")
+            ensure_schema(self.con, db_path)  # creates the file's schema or migrates an old one
+            for ddl in _DDL:
+                self.con.execute(ddl)
+        except BaseException:
+            self.con.close()
+            raise
 
     def close(self) -> None:
         self.con.close()
@@ -121,18 +113,25 @@ class SweepWriter:
         self.close()
 
     def create_run(self, run: SweepRun) -> None:
-        results_table(run.run_id)  # validates the id before anything is written
+        table = results_table(run.run_id)  # validates the id before anything is written
+        params = dict(run.parameters)
         self.con.execute(
-            "INSERT INTO sweep_runs VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, NULL)",
+            "INSERT INTO runs BY NAME SELECT ? AS run_id, 'sweep' AS kind, ? AS scenario_id, "
+            "? AS scenario_title, ? AS scenario_hash, ? AS seed, ? AS version, "
+            "? AS started_at, NULL AS finished_at, 'running' AS status, "
+            "? AS result_tables, ? AS parameters, ? AS n_draws, ? AS chunk_size",
             [
                 run.run_id,
+                params.get("scenario_id"),
+                params.get("scenario_title"),
                 run.scenario_hash,
                 run.seed,
                 run.version,
-                json.dumps(dict(run.parameters), sort_keys=True),
+                _now(),
+                [table],
+                json.dumps(params, sort_keys=True),
                 run.n_draws,
                 run.chunk_size,
-                _now(),
             ],
         )
 
@@ -142,7 +141,7 @@ class SweepWriter:
     def set_status(self, run_id: str, status: str) -> None:
         finished = _now() if status == "done" else None
         self.con.execute(
-            "UPDATE sweep_runs SET status = ?, finished_at = ? WHERE run_id = ?",
+            "UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ? AND kind = 'sweep'",
             [status, finished, run_id],
         )
 
@@ -174,57 +173,47 @@ class SweepWriter:
             raise
 
 
+def _sweeps(con: duckdb.DuckDBPyConnection, db_path: str | Path = "") -> pd.DataFrame:
+    """The sweeps among the file's runs (any layout), newest first."""
+    runs = read_runs(con, db_path)
+    return runs[runs["kind"] == "sweep"].reset_index(drop=True)
+
+
 def _read_run(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[SweepRun, str]:
-    row = con.execute(
-        "SELECT scenario_hash, seed, n_draws, chunk_size, parameters, version, status "
-        "FROM sweep_runs WHERE run_id = ?",
-        [run_id],
-    ).fetchone()
-    if row is None:
+    sweeps = _sweeps(con)
+    row = sweeps[sweeps["run_id"] == run_id]
+    if row.empty:
         raise SweepStoreError.single("no sweep with this run id", found=repr(run_id))
+    r = row.iloc[0]
     run = SweepRun(
-        scenario_hash=row[0],
-        seed=int(row[1]),
-        n_draws=int(row[2]),
-        chunk_size=int(row[3]),
-        parameters=json.loads(row[4]),
-        version=row[5],
+        scenario_hash=str(r["scenario_hash"]),
+        seed=int(r["seed"]),
+        n_draws=int(r["n_draws"]),
+        chunk_size=int(r["chunk_size"]),
+        parameters=json.loads(r["parameters"]),
+        version=str(r["version"]),
         run_id=run_id,
     )
-    return run, row[6]
+    return run, str(r["status"])
 
 
 def _connect(db_path: str | Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
-    """A connection, or a user error naming the file: not a DuckDB file, or locked by another
-    process (DuckDB allows one writer, and readers only when no process writes)."""
+    """:func:`burdenshare.store.connect`, its errors as :class:`SweepStoreError`."""
     try:
-        return duckdb.connect(str(db_path), read_only=read_only)
-    except duckdb.IOException as exc:
-        text = str(exc)
-        if "lock" in text.lower():
-            message = (
-                "the database is in use by another process (a sweep still writing it?); "
-                "wait for it to finish or stop it"
-            )
-        else:
-            message = "not a DuckDB database"
-        raise SweepStoreError.single(
-            message, file=str(db_path), found=text.splitlines()[0]
-        ) from None
+        return connect(db_path, read_only=read_only)
+    except StoreError as exc:
+        raise SweepStoreError(exc.problems) from None
 
 
 def _read_only(db_path: str | Path) -> duckdb.DuckDBPyConnection:
     if not Path(db_path).exists():
         raise SweepStoreError.single("no sweep database", file=str(db_path))
     con = _connect(db_path, read_only=True)
-    found = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'sweep_runs'"
-    ).fetchone()
-    if not found or found[0] == 0:
+    try:
+        read_runs(con, db_path)  # a user error unless the file holds burdenshare runs
+    except StoreError as exc:
         con.close()
-        raise SweepStoreError.single(
-            "no sweeps in this database", file=str(db_path), expected="a file `sweep` wrote"
-        )
+        raise SweepStoreError(exc.problems) from None
     return con
 
 
@@ -241,18 +230,15 @@ def missing_chunks(db_path: str | Path, run_id: str) -> list[int]:
 
 
 def list_sweeps(db_path: str | Path) -> pd.DataFrame:
-    """All sweeps with their stored chunk count, newest first."""
+    """All sweeps with their stored chunk count, newest first (``created_at``: when started)."""
     con = _read_only(db_path)
     try:
-        return con.execute(
-            """
-            SELECT r.*, count(c.chunk) AS chunks_stored
-            FROM sweep_runs r LEFT JOIN sweep_chunks c USING (run_id)
-            GROUP BY ALL ORDER BY r.created_at DESC
-            """
-        ).df()
+        sweeps = _sweeps(con, db_path)
     finally:
         con.close()
+    columns = ["run_id", "scenario_hash", "seed", "version", "parameters", "n_draws"]
+    columns += ["chunk_size", "status", "started_at", "finished_at", "chunks_stored"]
+    return sweeps[columns].rename(columns={"started_at": "created_at"})
 
 
 def load_results(db_path: str | Path, run_id: str) -> pd.DataFrame:
