@@ -66,3 +66,29 @@ def test_report_renders_without_errors(browser, sma_report_dir, tmp_path):
         assert pixels.std() > 10
         assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 10
     page.close()
+
+
+def test_the_first_screen_shows_the_bottom_line(browser, sma_report_dir, tmp_path):
+    """At 1400×900 the reader sees the answer before scrolling: the likeliest outcome with its
+    probability, P(ratified deal) by each date, and the deal's terms with their intervals."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto((sma_report_dir / "report.html").as_uri())
+    page.wait_for_load_state("load")
+    first = page.locator("section").first
+    assert first.locator("h2").inner_text() == "Bottom line"
+    for selector in (".answer .headline", "table.milestones", ".answer p:has-text('The deal')"):
+        box = page.locator(selector).first.bounding_box()
+        assert box is not None, selector
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 900, selector  # fully in view
+    headline = page.locator(".answer .headline").inner_text()
+    assert "ratified deal by 31 Dec 2021" in headline and "% of draws" in headline
+    rows = page.locator("table.milestones tr").count()
+    assert rows >= 5  # a header and a row per dated event and the horizon
+    # the "why" starts on the first screen too
+    why = page.locator("h3:has-text('Why')").bounding_box()
+    assert why is not None and why["y"] < 900
+    shot = tmp_path / "first-screen.png"
+    page.screenshot(path=str(shot))
+    pixels = np.asarray(Image.open(shot).convert("RGB"))
+    assert pixels.shape[:2] == (900, 1400) and pixels.std() > 10
+    page.close()
