@@ -358,7 +358,9 @@ class SMPResult:
     targets: np.ndarray  # (T−1, N): whom each actor challenged in turn t+1 (−1: nobody)
     target_gain: np.ndarray  # (T−1, N): the challenger's expected gain from it (NaN: none)
     change_ratio: np.ndarray  # (T−1,): Δ_t / (Δ_1 + 1e-4)
-    stop_reason: str  # "converged" or "max_turns"
+    stop_reason: str  # "converged", "max_turns" or "too_few_actors"
+    #: what the model decided about actors that cannot take part (see SpatialModel.run)
+    participation: tuple[str, ...] = ()
 
     @property
     def n_states(self) -> int:
@@ -395,6 +397,8 @@ class SMPResult:
     def stop(self) -> Stop:
         """Why the run ended: ``converged`` (the last turn moved less than ``min_delta_ratio``
         of the first) or ``max_rounds``, after round ``n_rounds``."""
+        if self.stop_reason == "too_few_actors":
+            return Stop(reason="input", round=0)
         reason = "converged" if self.stop_reason == "converged" else "max_rounds"
         return Stop(reason=reason, round=self.n_turns)
 
@@ -405,6 +409,7 @@ class SMPResult:
             f"positions on {lo:g}–{hi:g} mapped to [0, 1] for the model and back for output",
             "saliences on [0, 1] (a KTAB CSV's 0–100 divided by 100)",
             "median and mean per dimension, weighted by capability × salience",
+            *self.participation,
         )
 
     def trajectory(self) -> pd.DataFrame:
@@ -647,10 +652,13 @@ class SpatialModel:
             raise BurdenshareError.single(
                 "max_rounds must be a whole number ≥ 1", path="max_rounds", found=str(limit)
             )
+        participation: tuple[str, ...] = ()
         if isinstance(actors, SMPActors):
             actors.check()
         else:
-            actors = SMPActors.from_table(actors, position_range)
+            actors, participation = self._participants(actors, position_range, accommodation)
+            if actors.n_actors < 3:
+                return self._no_election(actors, participation)
         acc = self._check_accommodation(actors, accommodation)
         rng = np.random.default_rng(KTAB_DEFAULT_SEED if seed is None else seed)
         cap = actors.capability
@@ -700,6 +708,80 @@ class SpatialModel:
             target_gain=np.stack(gains),
             change_ratio=np.asarray(ratios),
             stop_reason=stop_reason,
+            participation=participation,
+        )
+
+    @staticmethod
+    def _participants(
+        table: ActorTable,
+        position_range: tuple[float, float],
+        accommodation: np.ndarray | None,
+    ) -> tuple[SMPActors, tuple[str, ...]]:
+        """The actors that take part: those with some salience.
+
+        KTAB refuses an actor that cares about nothing (total salience 0). Such an actor has no
+        weight in any vote (weights are c·S) and nothing at stake, so here it takes no part: it
+        is left out, and the result's notes name it. With fewer than 3 actors (KTAB's minimum)
+        no election is run (:meth:`_no_election`). A zero capability is still refused, as in
+        KTAB; with an accommodation matrix the table must be complete, as in KTAB.
+        """
+        total = table.salience.sum(axis=1)
+        keep = np.flatnonzero(total > 0)
+        if (keep.size == table.n_actors >= 3) or accommodation is not None:
+            return SMPActors.from_table(table, position_range), ()
+        out = [table.names[i] for i in range(table.n_actors) if i not in set(keep.tolist())]
+        notes: tuple[str, ...] = ()
+        if out:
+            notes = (
+                f"{len(out)} of {table.n_actors} actors take no part (salience 0: no weight in "
+                f"any vote, nothing at stake): {', '.join(out)}",
+            )
+        sub = table.permuted(keep)
+        if keep.size >= 3:
+            return SMPActors.from_table(sub, position_range), notes
+        lo, hi = SMPActors._check_range(position_range, table.source)
+        # fewer than 3: no election is possible (KTAB needs 3); not checked as a KTAB table
+        actors = SMPActors(
+            names=sub.names,
+            capability=sub.capability.astype(np.float64),
+            position=(sub.position.astype(np.float64) - lo) / (hi - lo),
+            salience=sub.salience.astype(np.float64),
+            dimensions=sub.dimensions,
+            position_range=(lo, hi),
+            scenario=table.scenario,
+            description=table.description,
+            source=table.source,
+        )
+        return actors, notes
+
+    @staticmethod
+    def _no_election(actors: SMPActors, participation: tuple[str, ...]) -> SMPResult:
+        """Fewer than 3 actors take part: no turn is run; each position's "winning
+        probability" is its holder's share of the weight c·S, so the forecast is the position of
+        the weightiest participant (the weighted median of two; the only one of one)."""
+        n, d = actors.position.shape
+        if n == 0:
+            raise BurdenshareError.single(
+                "no actor has both capability and salience",
+                file=actors.source,
+                expected="some capability × salience > 0",
+                found="0",
+            )
+        w = actors.capability * actors.salience.sum(axis=1)
+        x = actors.position[None, :, :].copy()
+        note = f"only {n} actor(s) take part: no election; the forecast is the weightiest position"
+        return SMPResult(
+            actors=actors,
+            model=SpatialModel(),
+            positions=x,
+            ideals=x.copy(),
+            win_probability=(w / w.sum())[None, :],
+            risk=np.zeros((1, n)),
+            targets=np.empty((0, n), dtype=int),
+            target_gain=np.empty((0, n)),
+            change_ratio=np.empty(0),
+            stop_reason="too_few_actors",
+            participation=(*participation, note),
         )
 
     # -- steps ----------------------------------------------------------------------------
