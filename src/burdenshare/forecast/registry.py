@@ -22,6 +22,9 @@ _MODULES = (
     "burdenshare.forecast.baselines",
     "burdenshare.forecast.bdm",
     "burdenshare.forecast.smp",
+    "burdenshare.forecast.compromise",
+    "burdenshare.forecast.procedural",
+    "burdenshare.forecast.nash",
 )
 
 
