@@ -85,10 +85,8 @@ class CompromiseModel:
             return table.capability.astype(np.float64), ()
         votes = [council_votes(n) for n in table.names]
         missing = [n for n, v in zip(table.names, votes, strict=True) if v is None]
-        v = np.array(
-            [c if v is None else v for c, v in zip(table.capability, votes, strict=True)]
-        )
-        notes = ("power: Council voting weights (Nice); Commission and Parliament 29",)
+        v = np.array([c if v is None else v for c, v in zip(table.capability, votes, strict=True)])
+        notes = ("power: Council voting weights (Nice), Commission and Parliament 29",)
         if missing:
             notes += (f"no Council weight for {', '.join(missing)}: table capability kept",)
         return v, notes

@@ -733,8 +733,8 @@ class SpatialModel:
         notes: tuple[str, ...] = ()
         if out:
             notes = (
-                f"{len(out)} of {table.n_actors} actors take no part (salience 0: no weight in "
-                f"any vote, nothing at stake): {', '.join(out)}",
+                f"{len(out)} of {table.n_actors} actors take no part (salience 0, so no weight in "
+                f"any vote and nothing at stake): {', '.join(out)}",
             )
         sub = table.permuted(keep)
         if keep.size >= 3:
@@ -759,7 +759,7 @@ class SpatialModel:
         """Fewer than 3 actors take part: no turn is run; each position's "winning
         probability" is its holder's share of the weight c·S, so the forecast is the position of
         the weightiest participant (the weighted median of two; the only one of one)."""
-        n, d = actors.position.shape
+        n = actors.position.shape[0]
         if n == 0:
             raise BurdenshareError.single(
                 "no actor has both capability and salience",

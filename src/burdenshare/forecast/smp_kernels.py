@@ -25,6 +25,9 @@ BINARY_VOTE_TOL = 1e-8  # sTol in Model::vote
 BINARY_VPM_THRESHOLD = 1.10
 BINARY_VPM_MIN = 1e-6
 MIN_INTERP_WEIGHT = 1e-6  # minW in the bargain interpolations
+# seq_sum loops over the summed axis (one vectorised add per element) when the other axes hold
+# at least this many elements; below it one accumulate call is cheaper. Both add in order.
+_LOOP_MIN_REST = 64
 
 
 class VotingRule(StrEnum):
@@ -121,9 +124,19 @@ def seq_sum(x: Array, axis: int = -1, start: Array | float | None = None) -> Arr
         rest = x.shape[:axis] + x.shape[axis + 1 :]
         first = np.broadcast_to(np.asarray(start, dtype=np.float64), rest)
         x = np.concatenate([np.expand_dims(first, axis), x], axis=axis)
-    if x.shape[axis] == 0:
+    length = x.shape[axis]
+    if length == 0:
         return np.zeros(x.shape[:axis] + x.shape[axis + 1 :])
-    return np.add.accumulate(x, axis=axis).take(-1, axis=axis)
+    rest = x.size // length
+    if rest < _LOOP_MIN_REST:
+        return np.add.accumulate(x, axis=axis).take(-1, axis=axis)
+    # Same left-to-right order, one vectorised add per element of the axis: no (…, L) scan
+    # array is built, and the slices of a contiguous array stay cheap to add.
+    xm = np.moveaxis(x, axis, 0)
+    acc = xm[0].copy()
+    for k in range(1, length):
+        acc += xm[k]
+    return acc
 
 
 def seq_prod(x: Array, axis: int = -1) -> Array:

@@ -1,0 +1,184 @@
+"""The DEU backtest's HTML page (self-contained: inline CSS and SVG) and its figures.
+
+The page answers first (does any model beat the weighted mean, on the test split and overall),
+then the scores per model with their intervals, the plots (error distributions; forecast against
+outcome), the split-sample protocol, the notes, and last the per-issue table.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from burdenshare.report.figures import PALETTE, FigureSVG, new_figure, to_svg
+from burdenshare.report.html import render_page, table_html
+from burdenshare.report.sections import Section
+
+if TYPE_CHECKING:
+    from burdenshare.backtest.deu_backtest import DeuBacktest
+
+__all__ = ["CITATION", "deu_page", "error_figure", "scatter_figure", "score_table"]
+
+CITATION = (
+    "DEU III: Arregui, J. & Perarnaud, C. (2021), \u201cA new dataset on legislative "
+    "decision-making in the European Union: the DEU III dataset\u201d, Journal of European "
+    "Public Policy; data \u201cEU Decides\u201d, doi:10.34810/data53"
+)
+SOURCE = "DEU III (Arregui & Perarnaud 2021, doi:10.34810/data53); burdenshare backtest"
+
+
+def score_table(bt: DeuBacktest) -> pd.DataFrame:
+    """Per model: scores over every issue, MAE on the test split, Δ MAE vs the weighted mean
+    with its 95% interval (all issues and test split), runtime."""
+    test = bt.test_summary.set_index("model")
+    rows = []
+    for rec in bt.summary.to_dict(orient="records"):
+        m = rec["model"]
+        iv, tv = bt.intervals[m], bt.test_intervals[m]
+        rows.append(
+            {
+                "model": m,
+                "MAE": rec["mae"],
+                "RMSE": rec["rmse"],
+                "median AE": rec["median_ae"],
+                "within 10": rec["within_10"],
+                "ΔMAE vs mean [95%]": f"{iv.estimate:+.2f} [{iv.low:+.2f}, {iv.high:+.2f}]",
+                "test MAE": float(test.loc[m, "mae"]),
+                "test ΔMAE [95%]": f"{tv.estimate:+.2f} [{tv.low:+.2f}, {tv.high:+.2f}]",
+                "seconds": rec["seconds"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def error_figure(bt: DeuBacktest) -> FigureSVG:
+    """Box plots of each model's absolute errors (points on the 0–100 scale), MAE marked."""
+    models = list(bt.models)
+    errs = [bt.rows.loc[bt.rows["model"] == m, "error"].to_numpy() for m in models]
+    with new_figure(8.5, 0.42 * len(models) + 1.4) as fig:
+        ax = fig.add_subplot()
+        ax.boxplot(errs, vert=False, tick_labels=models, widths=0.6, showfliers=True)
+        ax.scatter(
+            [e.mean() for e in errs],
+            np.arange(1, len(models) + 1),
+            color=PALETTE[1],
+            zorder=3,
+            label="MAE",
+        )
+        ax.invert_yaxis()
+        ax.set_xlabel("absolute error (points on the 0–100 issue scale)")
+        ax.set_title(f"Error distributions over {bt.rows['issue'].nunique()} DEU III issues")
+        ax.legend(frameon=False, fontsize=8, loc="lower right")
+        return to_svg(
+            fig,
+            figure_id="deu-errors",
+            caption="Absolute error per issue: box = quartiles, whiskers 1.5 IQR, dot = MAE.",
+            source=SOURCE,
+        )
+
+
+def scatter_figure(bt: DeuBacktest, models: tuple[str, ...] | None = None) -> FigureSVG:
+    """Forecast against outcome, one panel per model (default: mean, median, best other)."""
+    if models is None:
+        others = [m for m in bt.summary.sort_values("mae")["model"] if m not in ("mean", "median")]
+        models = ("mean", "median", *others[:1], *(["smp"] if "smp" in bt.models else []))
+        models = tuple(dict.fromkeys(m for m in models if m in bt.models))
+    with new_figure(3.0 * len(models), 3.4) as fig:
+        axes = fig.subplots(1, len(models), sharey=True, squeeze=False)[0]
+        for k, (ax, m) in enumerate(zip(axes, models, strict=True)):
+            sub = bt.rows[bt.rows["model"] == m]
+            ax.scatter(sub["outcome"], sub["forecast"], s=9, alpha=0.5, color=PALETTE[k])
+            ax.plot([0, 100], [0, 100], color="#777777", lw=0.8)
+            ax.set_xlim(-3, 103)
+            ax.set_ylim(-3, 103)
+            ax.set_title(f"{m} (MAE {sub['error'].mean():.2f})", fontsize=10)
+            ax.set_xlabel("outcome")
+        axes[0].set_ylabel("forecast")
+        return to_svg(
+            fig,
+            figure_id="deu-scatter",
+            caption="Forecast against outcome per issue (0–100 scale); the line is a perfect "
+            "forecast.",
+            source=SOURCE,
+        )
+
+
+def _answer(bt: DeuBacktest) -> Section:
+    mean = bt.summary.set_index("model").loc["mean"]
+    best = bt.best()
+    b = bt.summary.set_index("model").loc[best]
+    iv = bt.test_intervals[best]
+    text = (
+        f'<div class="answer"><p class="headline">{html.escape(bt.verdict())}</p>'
+        f"<p>Weighted mean (capability × salience): MAE {mean['mae']:.2f} over "
+        f"{int(mean['n'])} issues. Lowest MAE overall: <b>{html.escape(best)}</b> "
+        f"{b['mae']:.2f}; on the {iv.n_issues} test issues its MAE differs from the mean's by "
+        f"{iv.estimate:+.2f} points (95% interval {iv.low:+.2f} to {iv.high:+.2f}, resampled "
+        f"by proposal).</p></div>"
+    )
+    return Section("Answer", text)
+
+
+def _protocol(bt: DeuBacktest) -> Section:
+    s = bt.split
+    n_train = int((bt.rows.drop_duplicates("issue")["split"] == "train").sum())
+    n_test = int((bt.rows.drop_duplicates("issue")["split"] == "test").sum())
+    a, b = bt.registered_fit
+    fit = bt.fit
+    same = "the same as" if (a, b) == (fit.alpha, fit.beta) else "DIFFERENT from"
+    text = (
+        f"<p>Proposals are shuffled with the declared seed {s.seed} "
+        f"(<code>burdenshare.backtest.split</code>): {len(s.train)} proposals "
+        f"({n_train} issues) train, {len(s.test)} ({n_test} issues) test. "
+        f"<code>compromise-fitted</code> uses α = {a:g}, β = {b:g} (weights c^α s^β); refitted "
+        f"here on the training issues only: α = {fit.alpha:g}, β = {fit.beta:g} "
+        f"(training MAE {fit.train_mae:.2f}), {same} the registered values. Every other model "
+        f"has no fitted parameter. Bootstrap: {bt.resamples} resamples of proposals, seed "
+        f"{bt.seed}.</p>"
+    )
+    return Section("Split-sample protocol", text)
+
+
+def deu_page(bt: DeuBacktest) -> str:
+    """The whole page."""
+    scores = table_html(
+        score_table(bt),
+        formats={
+            "MAE": "{:.2f}",
+            "RMSE": "{:.2f}",
+            "median AE": "{:.2f}",
+            "within 10": "{:.0%}",
+            "test MAE": "{:.2f}",
+            "seconds": "{:.2f}",
+        },
+    )
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in bt.notes())
+    wide = bt.issues_wide()
+    fmt = {m: "{:.1f}" for m in bt.models}
+    sections = [
+        _answer(bt),
+        Section(
+            "Scores per model",
+            scores
+            + "<p class=\"note\">ΔMAE: the model's MAE minus the weighted mean's on the same "
+            "issues; negative is better. Errors in points of the 0–100 issue scale.</p>",
+            figures=(error_figure(bt), scatter_figure(bt)),
+        ),
+        _protocol(bt),
+        Section("Notes", f'<ul class="note">{notes}</ul>'),
+        Section(
+            "Every issue",
+            "<details><summary>Forecast of each model per issue</summary>"
+            + table_html(wide, formats={"outcome": "{:.1f}", **fmt})
+            + "</details>",
+        ),
+    ]
+    return render_page(
+        title="Backtest: DEU III, EU legislative decisions",
+        subtitle=f"{bt.data.source}: {len(bt.data.issues)} issues, {len(bt.models)} models",
+        sections=sections,
+        footer=CITATION,
+    )
