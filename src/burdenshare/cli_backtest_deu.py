@@ -102,7 +102,7 @@ def deu_cmd(
 
 def _print_result(bt: Any) -> None:
     """The answer, then the scores per model, then the protocol and notes."""
-    console.print(f"[bold]{escape(bt.verdict())}[/]", soft_wrap=True)
+    console.print(f"[bold]{escape(bt.verdict())}[/]")
     mean = bt.summary.set_index("model").loc["mean"]
     console.print(
         f"weighted mean MAE {mean['mae']:.2f} over {int(mean['n'])} issues; lowest MAE: "
@@ -139,10 +139,9 @@ def _print_result(bt: Any) -> None:
         f"compromise-fitted: α = {a:g}, β = {b:g}; refit on the training split: "
         f"α = {bt.fit.alpha:g}, β = {bt.fit.beta:g} (training MAE {bt.fit.train_mae:.2f})",
         highlight=False,
-        soft_wrap=True,
     )
     for note in bt.notes():
-        console.print(f"note: {escape(note)}", highlight=False, soft_wrap=True)
+        console.print(f"note: {escape(note)}", highlight=False)
 
 
 def _print_issues(bt: Any) -> None:

@@ -60,7 +60,7 @@ def error_figure(bt: DeuBacktest) -> FigureSVG:
     errs = [bt.rows.loc[bt.rows["model"] == m, "error"].to_numpy() for m in models]
     with new_figure(8.5, 0.42 * len(models) + 1.4) as fig:
         ax = fig.add_subplot()
-        ax.boxplot(errs, vert=False, tick_labels=models, widths=0.6, showfliers=True)
+        ax.boxplot(errs, orientation="horizontal", tick_labels=models, widths=0.6, showfliers=True)
         ax.scatter(
             [e.mean() for e in errs],
             np.arange(1, len(models) + 1),
