@@ -82,6 +82,14 @@ KTAB_DEFAULT_SEED = 0xD67CC16FE69C185C
 
 # block size for the O(N³) challenge arrays: initiators per block × N × N elements
 _CHALLENGE_BLOCK = 600_000
+# below this many actors every challenge is one array operation; from it on, third parties are
+# taken one at a time (:func:`smp_kernels.challenge_targets`); both give identical results
+_FEW_ACTORS = 48
+# elections per call × voters × options² votes when the actors' bargains are valued at once
+_ELECTION_BLOCK = 4_000_000
+# initiators per block × N × N utilities for every actor's choice of target (the arrays of the
+# computation itself are initiators × N: third parties are taken one at a time)
+_TARGETS_BLOCK = 8_000_000
 
 # KTAB spellings accepted besides the enum values
 _ALIASES: dict[str, str] = {
@@ -837,15 +845,19 @@ class SpatialModel:
         best_j = np.full(n, -1)
         best_p = np.zeros(n)
         best_gain = np.full(n, np.nan)
-        block = max(1, _CHALLENGE_BLOCK // (n * n))
+        few = n < _FEW_ACTORS
+        block = max(1, (_CHALLENGE_BLOCK if few else _TARGETS_BLOCK) // (n * n))
         js = np.arange(n)
         for start in range(0, n, block):
             ii = np.arange(start, min(n, start + block))
             uh = self._perspective_utils(val, ii)
-            i2 = np.broadcast_to(ii[:, None], (ii.size, n))
-            j2 = np.broadcast_to(js[None, :], (ii.size, n))
-            phi, gain = K.challenge(rule, commit, uh, weight, sal_total, i2, i2, j2)
-            ok = (j2 != i2) & (gain > self.min_sig_edu)
+            if few:  # one (initiators × N × N) array per operation: fewest numpy calls
+                i2 = np.broadcast_to(ii[:, None], (ii.size, n))
+                j2 = np.broadcast_to(js[None, :], (ii.size, n))
+                phi, gain = K.challenge(rule, commit, uh, weight, sal_total, i2, i2, j2)
+            else:  # third parties one at a time: arrays stay in cache (identical results)
+                phi, gain = K.challenge_targets(rule, commit, uh, weight, sal_total, ii)
+            ok = (js[None, :] != ii[:, None]) & (gain > self.min_sig_edu)
             masked = np.where(ok, gain, -np.inf)
             jb = np.argmax(masked, axis=1)  # first maximum: KTAB keeps the lowest j on ties
             has = ok.any(axis=1)
@@ -902,18 +914,38 @@ class SpatialModel:
         if n_b:
             util_b = self._bargain_utils(val, ideal, sal, own, m_init, m_rcvr, pos_init, pos_rcvr)
         new_x = x.copy()
-        for k in range(n):
-            mine = np.flatnonzero((m_init == k) | (m_rcvr == k))
-            if mine.size == 0:
-                continue  # only the status quo is on k's queue
-            u = np.column_stack([sq_util, util_b[:, mine]])
-            p = self._election(cap, u)
-            if self.state_transition is StateTransition.DETERMINISTIC:
-                choice = int(np.argmax(p))
+        queues = [(k, np.flatnonzero((m_init == k) | (m_rcvr == k))) for k in range(n)]
+        queues = [(k, mine) for k, mine in queues if mine.size]  # else: only the status quo
+        batched = (
+            self.state_transition is StateTransition.DETERMINISTIC
+            and self.pce_model is PCEModel.CONDITIONAL
+        )
+        choices: dict[int, int] = {}
+        if batched:
+            # the same elections, those with the same number of options in one call
+            by_size: dict[int, list[tuple[int, np.ndarray]]] = {}
+            for k, mine in queues:
+                by_size.setdefault(mine.size, []).append((k, mine))
+            for size, members in by_size.items():
+                per = max(1, _ELECTION_BLOCK // (n * (size + 1) ** 2))
+                for start in range(0, len(members), per):
+                    part = members[start : start + per]
+                    u = np.stack([np.column_stack([sq_util, util_b[:, mine]]) for _, mine in part])
+                    p = K.conditional_elections(self.voting_rule, self.victory_model, cap, u)
+                    for (k, _), row in zip(part, np.argmax(p, axis=1), strict=True):
+                        choices[k] = int(row)
+        for k, mine in queues:
+            if batched:
+                choice = choices[k]
             else:
-                draw = rng.random()
-                hit = np.flatnonzero(draw <= np.add.accumulate(p))
-                choice = int(hit[0]) if hit.size else p.size - 1
+                u = np.column_stack([sq_util, util_b[:, mine]])
+                p = self._election(cap, u)
+                if self.state_transition is StateTransition.DETERMINISTIC:
+                    choice = int(np.argmax(p))
+                else:
+                    draw = rng.random()
+                    hit = np.flatnonzero(draw <= np.add.accumulate(p))
+                    choice = int(hit[0]) if hit.size else p.size - 1
             if choice == 0:
                 continue
             m = mine[choice - 1]

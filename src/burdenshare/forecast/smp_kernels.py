@@ -133,6 +133,8 @@ def seq_sum(x: Array, axis: int = -1, start: Array | float | None = None) -> Arr
     # Same left-to-right order, one vectorised add per element of the axis: no (…, L) scan
     # array is built, and the slices of a contiguous array stay cheap to add.
     xm = np.moveaxis(x, axis, 0)
+    if axis != 0:
+        xm = np.ascontiguousarray(xm)  # one copy, then every slice is contiguous
     acc = xm[0].copy()
     for k in range(1, length):
         acc += xm[k]
@@ -172,7 +174,11 @@ def utility(d: Array, r: Array | float) -> Array:
     ``u = (1 − d)(1 + dR)`` for d ≤ 1, else ``(1 − d)(1 + R)``; concave for R < 0 (risk averse),
     convex for R > 0.
     """
-    return np.where(d <= 1, (1 - d) * (1 + d * r), (1 - d) * (1 + r))
+    near = 1 - d
+    u = near * (1 + d * r)
+    if np.any(d > 1):  # rare: only then is the second branch needed
+        u = np.where(d <= 1, u, near * (1 + r))
+    return u
 
 
 def vote(rule: VotingRule, w: Array | float, ua: Array, ub: Array) -> Array:
@@ -328,6 +334,24 @@ def scalar_pce(rule: VotingRule, vpm: VictoryModel, pcm: PCEModel, w: Array, u: 
     return pce(pcm, vpm, coalitions(rule, w, u))
 
 
+def conditional_elections(rule: VotingRule, vpm: VictoryModel, w: Array, u: Array) -> Array:
+    """Many Conditional elections at once: ``u`` is (G, voters, options), the result (G,
+    options) is :func:`scalar_pce` with the Conditional model for each ``u[g]``, identical bit
+    for bit (the same operations, each sum and product in the same order)."""
+    n_opt = u.shape[2]
+    v = vote(rule, w[None, :, None, None], u[:, :, :, None], u[:, :, None, :])
+    pos = seq_sum(np.maximum(v, 0.0), axis=1, start=MIN_COALITION)
+    neg = seq_sum(np.maximum(-v, 0.0), axis=1, start=MIN_COALITION)
+    lower = np.tri(n_opt, k=-1, dtype=bool)
+    c = np.where(lower, pos, neg.transpose(0, 2, 1))
+    c[:, np.arange(n_opt), np.arange(n_opt)] = MIN_COALITION
+    p1, p2 = victory_pair(vpm, c, c.transpose(0, 2, 1))
+    vm = np.where(lower, p1, p2.transpose(0, 2, 1))
+    vm[:, np.arange(n_opt), np.arange(n_opt)] = 0.5
+    p = seq_prod(vm, axis=-1)
+    return p / seq_sum(p, axis=-1)[:, None]
+
+
 # ---------------------------------------------------------------------------------------------
 # risk attitudes
 
@@ -466,6 +490,60 @@ def challenge(
     phij = c_ij / (c_ij + c_ji)
     phji = c_ji / (c_ij + c_ji)
     sj = sal_total[j]
+    eu_contest = phij * u_win + phji * u_lose
+    eu_chlg = (1 - sj) * u_win + sj * eu_contest
+    return phij, eu_chlg - eu_sq
+
+
+def challenge_targets(
+    rule: VotingRule,
+    commit: ThirdPartyCommit,
+    uh: Array,
+    weight: Array,
+    sal_total: Array,
+    ii: Array,
+) -> tuple[Array, Array]:
+    """:func:`challenge` for every initiator i in ``ii`` against every receiver j, from i's own
+    perspective (k = i, ``uh[b]`` = U^{ii[b]}): ``(φ, gain)``, each (len(ii), N).
+
+    The same operations on the same numbers as :func:`challenge` with ``k = i = ii[:, None]``
+    and ``j = arange(N)``, so the results are identical bit for bit; the third parties are
+    taken one at a time in ascending order (the order of KTAB's sum), so every array is
+    (len(ii), N) and stays in cache instead of an (len(ii), N, N) array per operation.
+    """
+    b = np.arange(ii.size)
+    n_act = uh.shape[1]
+    js = np.arange(n_act)
+    uii = uh[b, ii, ii][:, None]
+    uij = uh[b, ii, :]
+    uji = uh[b, :, ii]
+    ujj = np.diagonal(uh, axis1=1, axis2=2)
+    eu_sq = uii + uij
+    u_win = uii + uii
+    u_lose = uij + uij
+    contrib_i = vote(rule, weight[ii][:, None], uii, uij)
+    contrib_j = vote(rule, weight[None, :], uji, ujj)
+    c0_ij = MIN_CHALLENGE_COALITION + np.maximum(contrib_i, 0.0) + np.maximum(contrib_j, 0.0)
+    c0_ji = MIN_CHALLENGE_COALITION + np.maximum(-contrib_i, 0.0) + np.maximum(-contrib_j, 0.0)
+    c_ij = c0_ij.copy()
+    c_ji = c0_ji.copy()
+    for n in range(n_act):
+        uni = uh[b, n, ii][:, None]  # U(n, i)
+        unj = uh[:, n, :]  # U(n, j)
+        unn = uh[:, n, n][:, None]  # U(n, n)
+        w = weight[n]
+        e = vote(rule, w, uni, unj)
+        cni = c0_ij + np.maximum(e, 0.0)
+        cnj = c0_ji + np.maximum(-e, 0.0)
+        pin = cni / (cni + cnj)
+        vn = third_party_vote(rule, commit, w, pin, uni, unj, unn)
+        principal = (ii == n)[:, None] | (js == n)[None, :]
+        vn = np.where(principal, 0.0, vn)
+        c_ij += np.maximum(vn, 0.0)
+        c_ji += np.maximum(-vn, 0.0)
+    phij = c_ij / (c_ij + c_ji)
+    phji = c_ji / (c_ij + c_ji)
+    sj = sal_total[None, :]
     eu_contest = phij * u_win + phji * u_lose
     eu_chlg = (1 - sj) * u_win + sj * eu_contest
     return phij, eu_chlg - eu_sq
