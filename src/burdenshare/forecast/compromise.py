@@ -9,12 +9,13 @@ its Council voting weight (``power="council"``, :mod:`burdenshare.forecast.eu`; 
 one keep their capability, and the notes say so) or 1 (``power="equal"``). With α = β = 1 and
 table capabilities this is the weighted mean baseline.
 
-This is the "compromise model" of van den Bos (1991) and Achen (2006): Achen, C. H. (2006),
+This is the "compromise model" of van den Bos (1991) as evaluated by Achen, C. H. (2006),
 "Evaluating political decision-making models", in Thomson, Stokman, Achen & König (eds.), *The
-European Union Decides*, Cambridge University Press, ch. 10, pp. 264–298, eq. (10.1), with
-Council voting weights as power; the exponents are the fitted variant (a power and salience
-transform chosen on a training split of proposals, ``burdenshare.backtest.fit``). Actors whose
-weight is 0 (salience 0) take no part; the notes say how many.
+European Union Decides*, Cambridge University Press: the salience- and power-weighted mean of
+the initial positions, with Council voting weights as power, did as well as or better than the
+bargaining models on DEU I. The exponents are this project's fitted variant (a power and
+salience transform chosen on a training split of proposals, ``burdenshare.backtest.fit``).
+Actors whose weight is 0 (salience 0) take no part; the notes say how many.
 """
 
 from __future__ import annotations

@@ -7,12 +7,13 @@ the forecast maximises the weighted Nash product
     y* = argmax_y Σ_i w_i log g_i(y),   w_i = c_i s_i,
 
 (log of Π g_i^{w_i}; concave, so a unique maximum on a fine grid, refined to 1e-6 by golden
-section). This is the Nash bargaining model with capabilities as bargaining power used on the
-DEU data: Schneider, Finke & Bailer (2010), "Bargaining power in the European Union: an
-evaluation of competing game-theoretic models", *Political Studies* 58(1), 85–103; Achen
-(2006) in *The European Union Decides* (CUP), ch. 10, §"Nash bargaining". With this
-disagreement point salience enters only through the exponent, as in those papers. Actors with
-weight 0 (salience 0) take no part; the notes say how many.
+section). The Nash bargaining solution (Nash 1950) with bargaining power, as compared with
+power- and salience-based variants on DEU issues by Schneider, Finke & Bailer (2010),
+"Bargaining power in the European Union: an evaluation of competing game-theoretic models",
+*Political Studies* 58(1), 85–103, doi:10.1111/j.1467-9248.2009.00774.x. Here the exponent is
+the effective power c·s (with this disagreement point salience would otherwise drop out of a
+one-dimensional product), an assumption of this implementation. Actors with weight 0
+(salience 0) take no part; the notes say how many.
 """
 
 from __future__ import annotations

@@ -11,9 +11,11 @@ side is ``(rp, R)`` with R the largest reflection ``2x_i − rp`` whose states, 
 reflecting further out, reach the quota. Under co-decision (``COD``) the Parliament must also
 prefer y: ``R ← min(R, 2x_ep − rp)``. The forecast is the point of the win-set nearest the
 agenda setter, ``clip(x_a, rp, R)`` (mirrored on the other side), or ``rp`` when the win-set is
-empty: the outcome of Steunenberg (1994) and Crombez (1996) as tested in Thomson et al.'s
-*The European Union Decides* (CUP 2006), ch. 4 (Steunenberg & Selck, "Testing procedural
-models of EU legislative decision-making") and ch. 10 (Achen), using the DEU reference point.
+empty: the agenda-setter outcome of the consultation models of Steunenberg (1994) and Crombez
+(1996), as tested with the DEU reference point by Steunenberg & Selck (2006), "Testing
+procedural models of EU legislative decision-making", ch. 3 of Thomson, Stokman, Achen & König
+(eds.), *The European Union Decides* (CUP). Co-decision is simplified to a second veto player
+(no conciliation stage).
 
 What the model decides where the procedure gives no answer (and says so in the notes): an
 unknown reference point or an absent Commission → the capability × salience weighted mean
