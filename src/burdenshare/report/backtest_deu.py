@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from burdenshare.report.figures import PALETTE, FigureSVG, new_figure, to_svg
 from burdenshare.report.html import render_page, table_html
@@ -20,7 +21,16 @@ from burdenshare.report.sections import Section
 if TYPE_CHECKING:
     from burdenshare.backtest.deu_backtest import DeuBacktest
 
-__all__ = ["CITATION", "deu_page", "error_figure", "scatter_figure", "score_table"]
+__all__ = [
+    "CITATION",
+    "deu_page",
+    "draw_errors",
+    "draw_scatter",
+    "error_figure",
+    "scatter_figure",
+    "scatter_models",
+    "score_table",
+]
 
 CITATION = (
     "DEU III: Arregui, J. & Perarnaud, C. (2021), \u201cA new dataset on legislative "
@@ -54,56 +64,65 @@ def score_table(bt: DeuBacktest) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def error_figure(bt: DeuBacktest) -> FigureSVG:
+def draw_errors(fig: Figure, bt: DeuBacktest) -> None:
     """Box plots of each model's absolute errors (points on the 0–100 scale), MAE marked."""
     models = list(bt.models)
     errs = [bt.rows.loc[bt.rows["model"] == m, "error"].to_numpy() for m in models]
-    with new_figure(8.5, 0.42 * len(models) + 1.4) as fig:
-        ax = fig.add_subplot()
-        ax.boxplot(errs, orientation="horizontal", tick_labels=models, widths=0.6, showfliers=True)
-        ax.scatter(
-            [e.mean() for e in errs],
-            np.arange(1, len(models) + 1),
-            color=PALETTE[1],
-            zorder=3,
-            label="MAE",
-        )
-        ax.invert_yaxis()
-        ax.set_xlabel("absolute error (points on the 0–100 issue scale)")
-        ax.set_title(f"Error distributions over {bt.rows['issue'].nunique()} DEU III issues")
-        ax.legend(frameon=False, fontsize=8, loc="lower right")
-        return to_svg(
-            fig,
-            figure_id="deu-errors",
-            caption="Absolute error per issue: box = quartiles, whiskers 1.5 IQR, dot = MAE.",
-            source=SOURCE,
-        )
+    ax = fig.add_subplot()
+    ax.boxplot(errs, orientation="horizontal", tick_labels=models, widths=0.6)
+    ax.scatter(
+        [e.mean() for e in errs],
+        np.arange(1, len(models) + 1),
+        color=PALETTE[1],
+        zorder=3,
+        label="MAE",
+    )
+    ax.invert_yaxis()
+    ax.set_xlabel("absolute error (points on the 0–100 issue scale)")
+    ax.set_title(f"Error distributions over {bt.rows['issue'].nunique()} DEU III issues")
+    ax.legend(frameon=False, fontsize=8, loc="lower right")
+
+
+def scatter_models(bt: DeuBacktest) -> tuple[str, ...]:
+    """The panels of the forecast-against-outcome plot: mean, median, the best other, SMP."""
+    others = [m for m in bt.summary.sort_values("mae")["model"] if m not in ("mean", "median")]
+    models = ("mean", "median", *others[:1], *(["smp"] if "smp" in bt.models else []))
+    return tuple(dict.fromkeys(m for m in models if m in bt.models))
+
+
+def draw_scatter(fig: Figure, bt: DeuBacktest, models: tuple[str, ...]) -> None:
+    """Forecast against outcome, one panel per model, with the line of a perfect forecast."""
+    axes = fig.subplots(1, len(models), sharey=True, squeeze=False)[0]
+    for k, (ax, m) in enumerate(zip(axes, models, strict=True)):
+        sub = bt.rows[bt.rows["model"] == m]
+        ax.scatter(sub["outcome"], sub["forecast"], s=9, alpha=0.5, color=PALETTE[k])
+        ax.plot([0, 100], [0, 100], color="#777777", lw=0.8)
+        ax.set_xlim(-3, 103)
+        ax.set_ylim(-3, 103)
+        ax.set_title(f"{m} (MAE {sub['error'].mean():.2f})", fontsize=10)
+        ax.set_xlabel("outcome")
+    axes[0].set_ylabel("forecast")
+
+
+ERRORS_CAPTION = "Absolute error per issue: box = quartiles, whiskers 1.5 IQR, dot = MAE."
+SCATTER_CAPTION = (
+    "Forecast against outcome per issue (0–100 scale); the line is a perfect forecast."
+)
+
+
+def error_figure(bt: DeuBacktest) -> FigureSVG:
+    """:func:`draw_errors` as an inline SVG figure."""
+    with new_figure(8.5, 0.42 * len(bt.models) + 1.4) as fig:
+        draw_errors(fig, bt)
+        return to_svg(fig, figure_id="deu-errors", caption=ERRORS_CAPTION, source=SOURCE)
 
 
 def scatter_figure(bt: DeuBacktest, models: tuple[str, ...] | None = None) -> FigureSVG:
-    """Forecast against outcome, one panel per model (default: mean, median, best other)."""
-    if models is None:
-        others = [m for m in bt.summary.sort_values("mae")["model"] if m not in ("mean", "median")]
-        models = ("mean", "median", *others[:1], *(["smp"] if "smp" in bt.models else []))
-        models = tuple(dict.fromkeys(m for m in models if m in bt.models))
+    """:func:`draw_scatter` as an inline SVG figure (default panels: :func:`scatter_models`)."""
+    models = models or scatter_models(bt)
     with new_figure(3.0 * len(models), 3.4) as fig:
-        axes = fig.subplots(1, len(models), sharey=True, squeeze=False)[0]
-        for k, (ax, m) in enumerate(zip(axes, models, strict=True)):
-            sub = bt.rows[bt.rows["model"] == m]
-            ax.scatter(sub["outcome"], sub["forecast"], s=9, alpha=0.5, color=PALETTE[k])
-            ax.plot([0, 100], [0, 100], color="#777777", lw=0.8)
-            ax.set_xlim(-3, 103)
-            ax.set_ylim(-3, 103)
-            ax.set_title(f"{m} (MAE {sub['error'].mean():.2f})", fontsize=10)
-            ax.set_xlabel("outcome")
-        axes[0].set_ylabel("forecast")
-        return to_svg(
-            fig,
-            figure_id="deu-scatter",
-            caption="Forecast against outcome per issue (0–100 scale); the line is a perfect "
-            "forecast.",
-            source=SOURCE,
-        )
+        draw_scatter(fig, bt, models)
+        return to_svg(fig, figure_id="deu-scatter", caption=SCATTER_CAPTION, source=SOURCE)
 
 
 def _answer(bt: DeuBacktest) -> Section:
