@@ -30,11 +30,11 @@ def _utility_space(b: ScenarioBargainingResults, parties: tuple[str, str]) -> Fi
     with new_figure(7.5, 6) as fig:
         ax = fig.add_subplot()
         label = f"within both sides' red lines ({int(inside.sum()):,} of {u.shape[1]:,})"
-        ax.scatter(u[0, inside], u[1, inside], s=3, color="#cccccc", label=label)
+        ax.scatter(u[0, inside], u[1, inside], s=16, color="#bbbbbb", label=label)
         z = b.free.zopa.mask
-        ax.scatter(u[0, z], u[1, z], s=4, color="#9dc3e6", label="ZOPA (both prefer to no deal)")
+        ax.scatter(u[0, z], u[1, z], s=22, color="#9dc3e6", label="ZOPA (both prefer to no deal)")
         w = b.win_set
-        ax.scatter(u[0, w], u[1, w], s=10, color=PALETTE[1], label="two-level win-set")
+        ax.scatter(u[0, w], u[1, w], s=30, color=PALETTE[1], label="two-level win-set")
         front = np.asarray(b.free.pareto)
         front = front & inside if front.dtype == bool else front[inside[front]]
         ax.plot(u[0, front], u[1, front], color=PALETTE[0], lw=1.5, label="Pareto frontier")
@@ -256,6 +256,8 @@ def _issue_value(results: AnalysisResults, issue: str, value: object) -> str:
     unit = getattr(spec, "unit", "") or ""
     if unit in ("KRW", "JPY", "USD"):
         return money(float(value), unit)
+    if unit == "years" and value == 1:
+        unit = "year"
     return f"{value:,g} {unit}".strip()
 
 
