@@ -13,7 +13,7 @@ from burdenshare.report.figures import PALETTE, FigureSVG, new_figure, to_svg
 from burdenshare.report.html import render_page, table_html
 from burdenshare.report.sections import Section
 
-__all__ = ["backtest_sma_page", "round_figure"]
+__all__ = ["backtest_sma_page", "draw_round", "round_figure"]
 
 _MODEL_COLOURS = {"median": PALETTE[2], "mean": PALETTE[3], "bdm": PALETTE[4], "smp": PALETTE[5]}
 
@@ -27,8 +27,16 @@ def _amount(x: float | None, currency: str) -> str:
 
 
 def round_figure(r: Any) -> FigureSVG:
-    """The sweep's distribution of the first-year rise over draws with a deal, each model's
-    forecast, the baselines, and the actual rise."""
+    """The round's plot as inline SVG (see :func:`draw_round`)."""
+    with new_figure(8, 3.6) as fig:
+        caption = draw_round(fig, r)
+        return to_svg(fig, figure_id=f"round-{r.round}", caption=caption,
+                      source="burdenshare backtest sma; facts: docs/backtests-sma.md")  # fmt: skip
+
+
+def draw_round(fig: Any, r: Any) -> str:
+    """Draw on ``fig`` the sweep's distribution of the first-year rise over draws with a deal,
+    each model's forecast, the baselines and the actual rise; return the caption."""
     sq = r.status_quo
     rises = (np.asarray(r.deal_amounts, dtype=float) / sq - 1.0) * 100.0
     actual = r.actual["change_pct"]
@@ -43,38 +51,36 @@ def round_figure(r: Any) -> FigureSVG:
         near += [float(np.quantile(rises, 0.99))]
     lo, hi = min(-2.0, *near) - 1.0, max(near) + 3.0
     off = [f"{k} {v:+.0f}%" for k, v in {**marks, **bases}.items() if v > hi]
-    with new_figure(8, 3.6) as fig:
-        ax = fig.add_subplot()
-        if rises.size:
-            bins = np.linspace(lo, hi, 50)
-            ax.hist(np.clip(rises, lo, hi), bins=bins, color=PALETTE[0], alpha=0.35,
-                    label=f"bargaining sweep: {rises.size} deals")  # fmt: skip
-        top = ax.get_ylim()[1] or 1.0
-        for k, (label, value) in enumerate(sorted(bases.items(), key=lambda kv: kv[1])):
-            if value <= hi:
-                ax.axvline(value, color="#888888", linestyle=":", linewidth=1.2)
-                ax.text(value, top * (0.95 - 0.09 * k), f" {label}", fontsize=7, color="#555555")
-        for name, value in marks.items():
-            if value <= hi:
-                ax.axvline(value, color=_MODEL_COLOURS.get(name, PALETTE[1]), linewidth=1.6,
-                           linestyle="--", label=f"{name} {value:+.1f}%")  # fmt: skip
-        sweep = r.forecasts["sweep"]["change_pct"]
-        if sweep is not None:
-            ax.axvline(sweep, color=PALETTE[0], linewidth=2, label=f"sweep median {sweep:+.1f}%")
-        ax.axvline(actual, color="#000000", linewidth=2.6, label=f"actual {actual:+.1f}%")
-        ax.set_xlim(lo, hi)
-        ax.set_xlabel(f"first-year rise over the as-of status quo (%), {r.currency}")
-        ax.set_ylabel("draws")
-        ax.set_title(f"{r.label}, as of {r.as_of}")
-        ax.legend(fontsize=7, frameon=False, loc="upper right")
-        caption = (
-            f"{r.label}: the forecasts made as of {r.as_of} and the actual first-year rise "
-            f"({_pct(actual)}, deal {r.actual['deal_date']})."
-        )
-        if off:
-            caption += " Off the scale: " + ", ".join(off) + "."
-        return to_svg(fig, figure_id=f"round-{r.round}", caption=caption,
-                      source="burdenshare backtest sma; facts: docs/backtests-sma.md")  # fmt: skip
+    ax = fig.add_subplot()
+    if rises.size:
+        bins = np.linspace(lo, hi, 50)
+        ax.hist(np.clip(rises, lo, hi), bins=bins, color=PALETTE[0], alpha=0.35,
+                label=f"bargaining sweep: {rises.size} deals")  # fmt: skip
+    top = ax.get_ylim()[1] or 1.0
+    for k, (label, value) in enumerate(sorted(bases.items(), key=lambda kv: kv[1])):
+        if value <= hi:
+            ax.axvline(value, color="#888888", linestyle=":", linewidth=1.2)
+            ax.text(value, top * (0.95 - 0.09 * k), f" {label}", fontsize=7, color="#555555")
+    for name, value in marks.items():
+        if value <= hi:
+            ax.axvline(value, color=_MODEL_COLOURS.get(name, PALETTE[1]), linewidth=1.6,
+                       linestyle="--", label=f"{name} {value + 0.0:+.1f}%")  # fmt: skip
+    sweep = r.forecasts["sweep"]["change_pct"]
+    if sweep is not None:
+        ax.axvline(sweep, color=PALETTE[0], linewidth=2, label=f"sweep median {sweep:+.1f}%")
+    ax.axvline(actual, color="#000000", linewidth=2.6, label=f"actual {actual:+.1f}%")
+    ax.set_xlim(lo, hi)
+    ax.set_xlabel(f"first-year rise over the as-of status quo (%), {r.currency}")
+    ax.set_ylabel("draws")
+    ax.set_title(f"{r.label}, as of {r.as_of}")
+    ax.legend(fontsize=7, frameon=False, loc="upper right")
+    caption = (
+        f"{r.label}: the forecasts made as of {r.as_of} and the actual first-year rise "
+        f"({_pct(actual)}, deal {r.actual['deal_date']})."
+    )
+    if off:
+        caption += " Off the scale: " + ", ".join(off) + "."
+    return caption
 
 
 def _timing(by_date: list[float]) -> str:
