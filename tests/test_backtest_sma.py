@@ -154,6 +154,32 @@ def test_the_whole_backtest_is_deterministic_for_a_seed() -> None:
     ]
 
 
+def test_results_do_not_depend_on_the_workers_or_the_rounds_chosen() -> None:
+    alone = backtest_sma(rounds=["12"], draws=40, seed=5).to_json()["rounds"]
+    serial = backtest_sma(rounds=["11", "12"], draws=40, seed=5).to_json()["rounds"]
+    parallel = backtest_sma(rounds=["11", "12"], draws=40, seed=5, workers=2).to_json()["rounds"]
+    assert serial == parallel
+    assert serial[1] == alone[0]
+
+
+def test_only_the_10th_smas_lapse_draws_a_plausibility_warning() -> None:
+    from burdenshare.scenario.plausibility import scenario_warnings
+
+    warned = {r: [str(w) for w in scenario_warnings(scenario_for_round(r))] for r in ROUNDS}
+    assert {r: len(w) for r, w in warned.items()} == {r: int(r == "10") for r in ROUNDS}
+    assert "before as_of" in warned["10"][0]  # the talks ran past the lapse: true to history
+
+
+def test_terminal_tables_fit_80_columns(tmp_path) -> None:
+    result = CliRunner().invoke(
+        app, ["backtest", "sma", "--draws", "20", "--out", str(tmp_path)],
+        env={"COLUMNS": "80"},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    assert "Mean absolute error" in result.stdout
+
+
 def test_json_shape_report_and_one_stored_run(tmp_path) -> None:
     out, db = tmp_path / "out", tmp_path / "r.duckdb"
     args = ["backtest", "sma", "--json", "--draws", "40", "--out", str(out), "--db", str(db)]
@@ -187,7 +213,11 @@ def test_json_shape_report_and_one_stored_run(tmp_path) -> None:
 
 @pytest.mark.parametrize(
     ("args", "field"),
-    [(["--round", "13"], "--round"), (["--draws", "0"], "--draws")],
+    [
+        (["--round", "13"], "--round"),
+        (["--draws", "0"], "--draws"),
+        (["--workers", "0"], "--workers"),
+    ],
 )
 def test_bad_input_is_one_line_exit_2(tmp_path, args: list[str], field: str) -> None:
     result = CliRunner().invoke(app, ["backtest", "sma", "--out", str(tmp_path), *args])

@@ -39,6 +39,9 @@ def sma_cmd(
     ),
     draws: int = typer.Option(400, "--draws", help="Bargaining-sweep draws per round."),
     seed: int = typer.Option(0, "--seed", help="Master seed (each round's seed derives from it)."),
+    workers: int = typer.Option(
+        1, "--workers", help="Processes, one round each (the results do not depend on it)."
+    ),
     rounds: list[str] | None = typer.Option(  # noqa: B008
         None,
         "--round",
@@ -72,7 +75,7 @@ def sma_cmd(
     from burdenshare.store.duckdb_store import utc_now
 
     started = utc_now()
-    result = backtest_sma(rounds=rounds, draws=draws, seed=seed)
+    result = backtest_sma(rounds=rounds, draws=draws, seed=seed, workers=workers)
     out_dir = out if out is not None else _OUT
     out_dir.mkdir(parents=True, exist_ok=True)
     report = out_dir / "report.html"
@@ -92,6 +95,7 @@ def sma_cmd(
         parameters={
             "backtest": "sma",
             "draws": draws,
+            "workers": workers,
             "rounds": [r.round for r in result.rounds],
         },
         n_draws=draws * len(result.rounds),

@@ -300,38 +300,54 @@ def _summary(rounds: list[RoundResult]) -> dict[str, dict[str, Any]]:
     return dict(ranked)
 
 
+def _run_round(round_id: str, index: int, draws: int, seed: int) -> RoundResult:
+    """One round, start to end (a unit of work for a worker process)."""
+    inputs = round_inputs(round_id)
+    scenario = scenario_for_round(round_id)
+    actual = _actual(round_id)
+    round_seed = _round_seed(seed, index)
+    sweep, amounts = _sweep_forecast(inputs, scenario, actual, draws, round_seed)
+    forecasts = {"sweep": sweep, **_model_forecasts(inputs, scenario, actual, round_seed)}
+    return RoundResult(
+        round=round_id,
+        label=inputs.label,
+        as_of=inputs.as_of,
+        currency=inputs.currency,
+        status_quo=float(inputs.status_quo.value),
+        ask=float(inputs.ask.value),
+        offer=float(inputs.offer.value),
+        actual=actual,
+        forecasts=forecasts,
+        baselines=_baselines(inputs, actual),
+        deal_amounts=amounts,
+    )
+
+
 def backtest_sma(
-    *, rounds: list[str] | None = None, draws: int = DEFAULT_DRAWS, seed: int = 0
+    *,
+    rounds: list[str] | None = None,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = 0,
+    workers: int = 1,
 ) -> SmaBacktest:
-    """Run every model and baseline on ``rounds`` (default: all, oldest first)."""
-    if draws < 1:
-        raise BurdenshareError(
-            [Problem("too few draws", path="--draws", expected="at least 1", found=str(draws))]
-        )
-    chosen = [check_round(r) for r in rounds] if rounds else round_ids()
-    results = []
-    for index, round_id in enumerate(round_ids()):
-        if round_id not in chosen:
-            continue
-        inputs = round_inputs(round_id)
-        scenario = scenario_for_round(round_id)
-        actual = _actual(round_id)
-        round_seed = _round_seed(seed, index)
-        sweep, amounts = _sweep_forecast(inputs, scenario, actual, draws, round_seed)
-        forecasts = {"sweep": sweep, **_model_forecasts(inputs, scenario, actual, round_seed)}
-        results.append(
-            RoundResult(
-                round=round_id,
-                label=inputs.label,
-                as_of=inputs.as_of,
-                currency=inputs.currency,
-                status_quo=float(inputs.status_quo.value),
-                ask=float(inputs.ask.value),
-                offer=float(inputs.offer.value),
-                actual=actual,
-                forecasts=forecasts,
-                baselines=_baselines(inputs, actual),
-                deal_amounts=amounts,
+    """Run every model and baseline on ``rounds`` (default: all, oldest first).
+
+    Each round's seed derives from ``seed`` and the round's place in the table (not from the
+    rounds chosen or the worker that runs it), so a round's numbers are the same whichever
+    rounds run with it and whatever ``workers`` (processes, one round each) is.
+    """
+    for name, value in (("--draws", draws), ("--workers", workers)):
+        if value < 1:
+            raise BurdenshareError(
+                [Problem(f"too few {name[2:]}", path=name, expected="at least 1", found=str(value))]
             )
-        )
+    chosen = {check_round(r) for r in rounds} if rounds else set(round_ids())
+    jobs = [(r, index, draws, seed) for index, r in enumerate(round_ids()) if r in chosen]
+    if workers == 1 or len(jobs) == 1:
+        results = [_run_round(*job) for job in jobs]
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+            results = list(pool.map(_run_round, *zip(*jobs, strict=True)))
     return SmaBacktest(results, _summary(results), draws, seed, facts_hash())
