@@ -200,30 +200,47 @@ def _rounds(bt: Any) -> Section:
 
 
 def _facts(bt: Any) -> Section:
+    from urllib.parse import urlsplit
+
     from burdenshare.backtest.sma_rules import facts
 
     chosen = {r.round for r in bt.rounds}
-    rows = pd.DataFrame(
-        [
-            {
-                "round": f.round,
-                "use": "actual" if f.is_actual else "input",
-                "field": f.field.removeprefix("actual_"),
-                "value": f"{f.value} {f.unit}".strip(),
-                "status": f.status,
-                "source date": f.source_date,
-                "source": f.source_url,
-            }
-            for f in facts()
-            if f.round in chosen
-        ]
+    cells = "".join(
+        "<tr>"
+        + "".join(
+            f'<td style="text-align:left">{c}</td>'
+            for c in (
+                html.escape(f.round),
+                "actual" if f.is_actual else "input",
+                html.escape(f.field.removeprefix("actual_")),
+                html.escape(f"{f.value} {f.unit}".strip()),
+                html.escape(f.status),
+                html.escape(f.source_date),
+                f'<a href="{html.escape(f.source_url)}">'
+                f"{html.escape(urlsplit(f.source_url).netloc.removeprefix('www.'))}</a>",
+                html.escape(f.note),
+            )
+        )
+        + "</tr>"
+        for f in facts()
+        if f.round in chosen
+    )
+    heads = ("round", "use", "field", "value", "status", "source date", "source", "note")
+    table = (
+        "<table><thead><tr>"
+        + "".join(f'<th style="text-align:left">{h}</th>' for h in heads)
+        + f"</tr></thead><tbody>{cells}</tbody></table>"
     )
     note = (
         "<p class='note'>Inputs are dated on or before each round's as-of date (a test enforces "
         "it); the actual record is read only to score. The rule that turns inputs into a "
         "scenario: docs/backtests-sma.md and burdenshare.backtest.sma_rules.</p>"
     )
-    return Section(title="Facts and sources", html=note + table_html(rows))
+    return Section(
+        title="Facts and sources",
+        html=note + f"<details><summary>every fact, its source and status</summary>{table}"
+        "</details>",
+    )
 
 
 def backtest_sma_page(bt: Any) -> str:
