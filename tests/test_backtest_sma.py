@@ -189,12 +189,13 @@ def test_json_shape_report_and_one_stored_run(tmp_path) -> None:
     assert set(payload) == {"rounds", "summary"}
     assert [r["round"] for r in payload["rounds"]] == ROUNDS
     for r in payload["rounds"]:
-        assert {"round", "as_of", "actual", "forecasts", "baselines"} <= set(r)
+        assert {"round", "as_of", "actual", "forecasts", "baselines"} == set(r)
         assert {"amount", "change_pct", "duration", "deal_date"} <= set(r["actual"])
         assert {"sweep", "median", "mean", "bdm", "smp"} <= set(r["forecasts"])
         sweep = r["forecasts"]["sweep"]
         assert {"lapse", "horizon", "actual_deal_date"} == set(sweep["p_deal_by"])
         assert set(r["baselines"]) == set(BASELINES)
+    assert set(payload["summary"]["inputs"]) == set(ROUNDS)
     mae = payload["summary"]["mae_pp"]
     assert {"sweep", "median", "mean", "bdm", "smp", *BASELINES} <= set(mae)
     assert all(set(v) >= {"kind", "mae_pp", "n"} for v in mae.values())

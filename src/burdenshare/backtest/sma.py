@@ -76,17 +76,20 @@ class RoundResult:
     def to_json(self) -> dict[str, Any]:
         return {
             "round": self.round,
-            "label": self.label,
             "as_of": self.as_of.isoformat(),
-            "currency": self.currency,
-            "inputs": {
-                "status_quo": self.status_quo,
-                "ask": self.ask,
-                "offer": self.offer,
-            },
             "actual": self.actual,
             "forecasts": self.forecasts,
             "baselines": self.baselines,
+        }
+
+    def inputs_json(self) -> dict[str, Any]:
+        """What the rule made of the round's facts (amounts in the host's major units)."""
+        return {
+            "label": self.label,
+            "currency": self.currency,
+            "status_quo": self.status_quo,
+            "ask": self.ask,
+            "offer": self.offer,
         }
 
 
@@ -102,7 +105,9 @@ class SmaBacktest:
     facts_hash: str
 
     def to_json(self) -> dict[str, Any]:
-        """``{"rounds": [...], "summary": {...}}`` (the CLI's ``--json``)."""
+        """``{"rounds": [{"round", "as_of", "actual", "forecasts", "baselines"}], "summary":
+        {"draws", "seed", "unit", "mae_pp": {name: {"kind", "mae_pp", "n", "rounds"}},
+        "inputs": {round: {...}}}}`` (the CLI's ``--json``)."""
         return {
             "rounds": [r.to_json() for r in self.rounds],
             "summary": {
@@ -110,6 +115,7 @@ class SmaBacktest:
                 "seed": self.seed,
                 "unit": "percentage points of the first-year rise",
                 "mae_pp": self.summary,
+                "inputs": {r.round: r.inputs_json() for r in self.rounds},
             },
         }
 
