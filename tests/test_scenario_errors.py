@@ -251,3 +251,22 @@ def test_validate_computes_schedules() -> None:
     )
     assert any(line.split(": ")[1] == "schedules.old_cpi_rule.escalation.index" for line in lines)
     assert "Traceback" not in result.output
+
+
+def test_event_setting_an_infinite_number_is_a_located_error(tmp_path: Path) -> None:
+    """Found by the fuzz test: an event that sets a field to 1e400 (inf) crashed the
+    cross-check with an OverflowError instead of naming the field."""
+    text = bundled_path("sma-2019").read_text(encoding="utf-8")
+    old = '"parties.us.ratifier.limits.contribution" = 1_038_900_000_000'
+    assert old in text
+    path = tmp_path / "inf.toml"
+    path.write_text(text.replace(old, '"parties.us.ratifier.limits.contribution" = 1e400', 1))
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    (problem,) = err.value.problems
+    assert problem.message == "the value must be a finite number"
+    assert problem.found == "inf"
+    assert problem.path is not None and problem.path.endswith(
+        'set."parties.us.ratifier.limits.contribution"'
+    )
+    assert problem.line == text[: text.index(old)].count("\n") + 1

@@ -1499,5 +1499,4 @@ def escape_help(typer_app: typer.Typer) -> None:
 from burdenshare.cli_backtest import backtest_app  # noqa: E402
 
 app.add_typer(backtest_app, name="backtest")
-
 escape_help(app)  # keep last: after every command and command group is added

@@ -1,7 +1,8 @@
-"""Backtests: every forecasting model against what actually happened.
+"""Backtests: every model against history.
 
-``deu`` reads the DEU III benchmark (EU legislative decisions with expert-coded positions);
-``runner`` runs every registered model and the baselines on every issue; ``summary`` scores them;
-``bootstrap`` puts intervals on the differences; ``split`` and ``fit`` keep any fitted parameter
-to a declared training split of proposals. Nothing here prints or reads files except the readers.
+``sma``: SMA and Japan rounds as of before each deal. ``deu``: the DEU III benchmark of EU
+legislative decisions (reader), with ``runner`` (every registered model and the baselines on
+every issue), ``summary`` (scores), ``bootstrap`` (intervals on the differences), ``split`` and
+``fit`` (any fitted parameter kept to a declared training split of proposals) and
+``deu_backtest`` (the whole backtest as one call). Nothing here prints; only readers read files.
 """

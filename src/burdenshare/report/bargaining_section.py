@@ -11,6 +11,7 @@ import pandas as pd
 
 from burdenshare.report.figures import PALETTE, FigureSVG, new_figure, to_svg
 from burdenshare.report.sections import Section, register_section
+from burdenshare.sweep.bottom_line import money
 
 if TYPE_CHECKING:
     from burdenshare.analysis import AnalysisResults
@@ -29,12 +30,13 @@ def _utility_space(b: ScenarioBargainingResults, parties: tuple[str, str]) -> Fi
     with new_figure(7.5, 6) as fig:
         ax = fig.add_subplot()
         label = f"within both sides' red lines ({int(inside.sum()):,} of {u.shape[1]:,})"
-        ax.scatter(u[0, inside], u[1, inside], s=3, color="#cccccc", label=label)
+        ax.scatter(u[0, inside], u[1, inside], s=16, color="#bbbbbb", label=label)
         z = b.free.zopa.mask
-        ax.scatter(u[0, z], u[1, z], s=4, color="#9dc3e6", label="ZOPA (both prefer to no deal)")
+        ax.scatter(u[0, z], u[1, z], s=22, color="#9dc3e6", label="ZOPA (both prefer to no deal)")
         w = b.win_set
-        ax.scatter(u[0, w], u[1, w], s=10, color=PALETTE[1], label="two-level win-set")
-        front = b.free.pareto
+        ax.scatter(u[0, w], u[1, w], s=30, color=PALETTE[1], label="two-level win-set")
+        front = np.asarray(b.free.pareto)
+        front = front & inside if front.dtype == bool else front[inside[front]]
         ax.plot(u[0, front], u[1, front], color=PALETTE[0], lw=1.5, label="Pareto frontier")
         for name, o in b.free.points.items():
             if o is not None and name in _MARKERS:
@@ -51,6 +53,9 @@ def _utility_space(b: ScenarioBargainingResults, parties: tuple[str, str]) -> Fi
                 )
         ax.axvline(r[0], color="#777777", ls=":", lw=1)
         ax.axhline(r[1], color="#777777", ls=":", lw=1)
+        # the drawn outcomes all lie in [0, 1]²; negative utilities (beyond a red line) are off
+        ax.set_xlim(-0.05, 1.05)
+        ax.set_ylim(-0.05, 1.05)
         ax.set_xlabel(f"utility of {parties[0]} (0-1; dotted: no-deal utility)")
         ax.set_ylabel(f"utility of {parties[1]} (0-1)")
         ax.set_title("Outcomes in utility space")
@@ -58,8 +63,9 @@ def _utility_space(b: ScenarioBargainingResults, parties: tuple[str, str]) -> Fi
         return to_svg(
             fig,
             figure_id="utility-space",
-            caption="Every outcome of the negotiation (on the report's grid) by the two sides' "
-            "utilities: the zone of possible agreement, the outcomes both ratifiers would accept, "
+            caption="Every outcome within both sides' red lines (on the report's grid) by the two "
+            "sides' utilities (outcomes beyond a red line are worse than no deal and not drawn): "
+            "the zone of possible agreement, the outcomes both ratifiers would accept, "
             "the Pareto frontier and the Nash and Kalai–Smorodinsky solutions.",
             source="scenario preferences (analyst estimates); burdenshare.bargaining",
         )
@@ -242,6 +248,19 @@ def _troop_floor(
     )
 
 
+def _issue_value(results: AnalysisResults, issue: str, value: object) -> str:
+    """An outcome's value in words: money in bn of its currency, other numbers with their unit."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    spec = results.scenario.issues.get(issue)
+    unit = getattr(spec, "unit", "") or ""
+    if unit in ("KRW", "JPY", "USD"):
+        return money(float(value), unit)
+    if unit == "years" and value == 1:
+        unit = "year"
+    return f"{value:,g} {unit}".strip()
+
+
 @register_section(25, "bargaining")
 def bargaining_section(results: AnalysisResults) -> Section | None:
     """Bilateral bargaining, when the scenario has a [bargaining] section."""
@@ -261,10 +280,7 @@ def bargaining_section(results: AnalysisResults) -> Section | None:
     )
     if nash is not None:
         terms = ", ".join(
-            f"{k} = {v:,}"
-            if isinstance(v, int | float) and not isinstance(v, bool)
-            else f"{k} = {v}"
-            for k, v in space.outcome(nash).items()
+            f"{k} = {_issue_value(results, k, v)}" for k, v in space.outcome(nash).items()
         )
         text += f"The Nash bargaining solution is {html.escape(terms)}. "
     text += (

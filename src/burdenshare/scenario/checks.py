@@ -7,6 +7,7 @@ error. A new section that refers to others adds one function here.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -225,6 +226,9 @@ def _events_set_existing_fields(sc: Scenario) -> Iterator[Finding]:
                     expected="a " + ("number" if is_numeric(old) else type(old).__name__),
                     found=toml_value(value),
                 )
+                continue
+            if is_numeric(value) and not math.isfinite(float(value)):
+                yield Finding(loc, "the value must be a finite number", found=toml_value(value))
                 continue
             good[path] = value
         if not good:
