@@ -197,7 +197,7 @@ def test_cli_json_schema_store_and_report(tmp_path: Path) -> None:
     con = duckdb.connect(str(out / "results.duckdb"), read_only=True)
     try:
         kinds = con.execute("SELECT kind, seed FROM runs").fetchall()
-        n_rows = con.execute("SELECT count(*) FROM backtest_issues").fetchone()[0]
+        n_rows = con.execute("SELECT count(*) FROM backtest_deu_issues").fetchone()[0]
     finally:
         con.close()
     assert kinds == [("backtest", 0)]

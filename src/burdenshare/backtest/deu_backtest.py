@@ -153,7 +153,7 @@ class DeuBacktest:
         return {"models": models, "issues": issues}
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The store's result tables: ``backtest_issues`` (long) and ``backtest_models``."""
+        """The store's result tables: ``backtest_deu_issues`` (long) and ``backtest_deu_models``."""
         summary = self.summary.merge(
             self.test_summary[["model", "mae", "n"]].rename(
                 columns={"mae": "test_mae", "n": "test_n"}
@@ -168,7 +168,7 @@ class DeuBacktest:
         summary["test_delta_high"] = [self.test_intervals[m].high for m in summary["model"]]
         summary.insert(0, "benchmark", "deu")
         rows = self.rows.drop(columns=["seconds"]).assign(benchmark="deu")
-        return {"backtest_models": summary, "backtest_issues": rows}
+        return {"backtest_deu_models": summary, "backtest_deu_issues": rows}
 
 
 def _generic(note: str) -> str:
