@@ -104,9 +104,11 @@ def _print_result(bt: Any) -> None:
     """The answer, then the scores per model, then the protocol and notes."""
     console.print(f"[bold]{escape(bt.verdict())}[/]")
     mean = bt.summary.set_index("model").loc["mean"]
+    best = bt.best("test")
+    iv = bt.test_intervals[best]
     console.print(
-        f"weighted mean MAE {mean['mae']:.2f} over {int(mean['n'])} issues; lowest MAE: "
-        f"{escape(bt.best())} {bt.summary['mae'].min():.2f}",
+        f"weighted mean MAE {mean['mae']:.2f} over {int(mean['n'])} issues; closest on the "
+        f"test split: {escape(best)} {iv.estimate:+.2f} [{iv.low:+.2f}, {iv.high:+.2f}]",
         highlight=False,
     )
     test = bt.test_summary.set_index("model")

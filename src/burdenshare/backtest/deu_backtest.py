@@ -62,9 +62,12 @@ class DeuBacktest:
     def registered_fit(self) -> tuple[float, float]:
         return compromise.FITTED_ALPHA, compromise.FITTED_BETA
 
-    def best(self) -> str:
-        """The model with the smallest MAE over every issue (first on ties)."""
-        return str(self.summary.sort_values("mae", kind="stable").iloc[0]["model"])
+    def best(self, split: str | None = None) -> str:
+        """The model other than the weighted mean with the smallest MAE over every issue, or
+        over the ``"test"`` split (first on ties)."""
+        table = self.test_summary if split == "test" else self.summary
+        others = table[table["model"] != BASELINE]
+        return str(others.sort_values("mae", kind="stable").iloc[0]["model"])
 
     def verdict(self) -> str:
         """One sentence: does any model beat the weighted mean on the test split?"""

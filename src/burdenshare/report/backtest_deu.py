@@ -127,16 +127,25 @@ def scatter_figure(bt: DeuBacktest, models: tuple[str, ...] | None = None) -> Fi
 
 def _answer(bt: DeuBacktest) -> Section:
     mean = bt.summary.set_index("model").loc["mean"]
-    best = bt.best()
-    b = bt.summary.set_index("model").loc[best]
+    test = bt.test_summary.set_index("model")
+    best = bt.best("test")
     iv = bt.test_intervals[best]
+    overall = bt.best()
     text = (
         f'<div class="answer"><p class="headline">{html.escape(bt.verdict())}</p>'
         f"<p>Weighted mean (capability × salience): MAE {mean['mae']:.2f} over "
-        f"{int(mean['n'])} issues. Lowest MAE overall: <b>{html.escape(best)}</b> "
-        f"{b['mae']:.2f}; on the {iv.n_issues} test issues its MAE differs from the mean's by "
-        f"{iv.estimate:+.2f} points (95% interval {iv.low:+.2f} to {iv.high:+.2f}, resampled "
-        f"by proposal).</p></div>"
+        f"{int(mean['n'])} issues, {test.loc['mean', 'mae']:.2f} on the {iv.n_issues} test "
+        f"issues. Closest challenger on the test split: <b>{html.escape(best)}</b>, MAE "
+        f"{test.loc[best, 'mae']:.2f}: {iv.estimate:+.2f} points against the mean (95% "
+        f"interval {iv.low:+.2f} to {iv.high:+.2f}, resampled by proposal). Lowest MAE over "
+        f"every issue: {html.escape(overall)} "
+        f"{bt.summary.set_index('model').loc[overall, 'mae']:.2f}"
+        + (
+            " (fitted on the training issues, so in part in-sample)"
+            if overall == "compromise-fitted"
+            else ""
+        )
+        + ".</p></div>"
     )
     return Section("Answer", text)
 
