@@ -73,11 +73,14 @@ class NashBargaining:
         """Round 0 only; ``forecast`` per dimension. Positions outside [low, high] widen it."""
         w = table.weights()
         fc = np.empty(table.n_dims)
-        notes: list[str] = [f"disagreement: each actor's worst point of {self.low:g}–{self.high:g}"]
+        notes: list[str] = []
         for k in range(table.n_dims):
             x = table.position[:, k]
             lo, hi = min(self.low, float(x.min())), max(self.high, float(x.max()))
             fc[k] = nash_point(x, w[:, k], lo, hi)
+            note = f"disagreement: each actor's worst point of {lo:g}–{hi:g}"
+            if note not in notes:
+                notes.append(note)
             idle = int((w[:, k] == 0).sum())
             if idle:
                 notes.append(f"{idle} actor(s) with salience 0 take no part")
