@@ -39,13 +39,16 @@ def deu_cmd(
     resamples: int = typer.Option(
         2000, "--resamples", min=100, help="Bootstrap resamples of proposals."
     ),
-    issues: bool = typer.Option(False, "--issues", help="Also print the per-issue table."),
+    issues: bool = typer.Option(
+        True, "--issues/--no-issues", help="Print the per-issue table last (forecast and error)."
+    ),
 ) -> None:
     """Run every registered forecasting model and the baselines on every DEU III issue.
 
     Prints whether any model beats the capability × salience weighted mean, then per model the
     MAE, RMSE, median absolute error, share within 10 points, test-split MAE, the MAE difference
-    against the mean with a 95% interval (bootstrap by proposal) and the runtime. Writes
+    against the mean with a 95% interval (bootstrap by proposal) and the runtime, then (unless
+    --no-issues) each issue's outcome and forecasts. Writes
     report.html (plots: error distributions, forecast against outcome) and one run of kind
     'backtest' to results.duckdb. --json prints {"models": {name: {"mae", "rmse", "median_ae",
     "within_10", "n", ...}}, "issues": [...]}.
@@ -154,12 +157,14 @@ def _print_issues(bt: Any) -> None:
         "rule": list(wide["voting_rule"]),
         "outcome": [f"{v:.0f}" for v in wide["outcome"]],
     }
+    errors = bt.issues_wide("error")
     for m in bt.models:
-        cols[m] = [f"{v:.1f}" for v in wide[m]]
+        cols[m] = [f"{f:.0f} ({e:.0f})" for f, e in zip(wide[m], errors[m], strict=True)]
     table, _ = fit_table(
         cols,
         right=set(cols) - {"issue", "proposal", "rule"},
         hide=(*reversed(bt.models), "proposal", "rule"),
-        title="Forecast per issue",
+        title="Forecast per issue, absolute error in brackets (0–100 scale)",
+        caption="all models: --json or report.html",
     )
     console.print(table)

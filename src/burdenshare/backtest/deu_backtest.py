@@ -99,12 +99,13 @@ class DeuBacktest:
             out.append(f"{model}: {note} ({n} issues)")
         return out
 
-    def issues_wide(self) -> pd.DataFrame:
-        """One row per issue: facts, then each model's forecast (columns = model names)."""
+    def issues_wide(self, values: str = "forecast") -> pd.DataFrame:
+        """One row per issue: facts, then each model's ``values`` (``"forecast"`` or
+        ``"error"``) in a column named after the model."""
         facts = self.rows.drop_duplicates("issue")[
             ["issue", "proposal", "name", "voting_rule", "procedure", "split", "outcome"]
         ]
-        fc = self.rows.pivot(index="issue", columns="model", values="forecast")[list(self.models)]
+        fc = self.rows.pivot(index="issue", columns="model", values=values)[list(self.models)]
         return facts.merge(fc, left_on="issue", right_index=True)
 
     def to_json(self) -> dict[str, Any]:

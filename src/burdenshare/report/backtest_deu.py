@@ -185,7 +185,9 @@ def deu_page(bt: DeuBacktest) -> str:
     )
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in bt.notes())
     wide = bt.issues_wide()
-    fmt = {m: "{:.1f}" for m in bt.models}
+    errors = bt.issues_wide("error")
+    for m in bt.models:  # "forecast (error)" in one cell per model
+        wide[m] = [f"{f:.1f} ({e:.1f})" for f, e in zip(wide[m], errors[m], strict=True)]
     sections = [
         _answer(bt),
         Section(
@@ -199,9 +201,8 @@ def deu_page(bt: DeuBacktest) -> str:
         Section("Notes", f'<ul class="note">{notes}</ul>'),
         Section(
             "Every issue",
-            "<details><summary>Forecast of each model per issue</summary>"
-            + table_html(wide, formats={"outcome": "{:.1f}", **fmt})
-            + "</details>",
+            "<details><summary>Forecast of each model per issue, with its absolute error in "
+            "brackets</summary>" + table_html(wide, formats={"outcome": "{:.1f}"}) + "</details>",
         ),
     ]
     return render_page(
