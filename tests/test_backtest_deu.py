@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from burdenshare.backtest.bootstrap import mae_difference
 from burdenshare.backtest.deu import read_deu
 from burdenshare.backtest.deu_backtest import backtest_deu
-from burdenshare.backtest.fit import fit_compromise
+from burdenshare.backtest.fit import fit_compromise, repeated_splits
 from burdenshare.backtest.runner import model_specs, run_models
 from burdenshare.backtest.split import SPLIT_SEED, split_proposals
 from burdenshare.backtest.summary import summarise
@@ -147,6 +147,13 @@ def test_registered_exponents_are_the_training_fit(full) -> None:
     fit = fit_compromise(train)
     assert (fit.alpha, fit.beta) == (compromise.FITTED_ALPHA, compromise.FITTED_BETA)
     assert fit.n_train == 178
+
+
+def test_repeated_splits_repeat_the_protocol(full) -> None:
+    (declared,) = repeated_splits(full.issues, [SPLIT_SEED])
+    assert (declared["alpha"], declared["beta"]) == (0.3, 0.5)
+    assert declared["test_mae"] == pytest.approx(23.654, abs=1e-3)
+    assert declared["test_mae_mean"] == pytest.approx(22.992, abs=1e-3)
 
 
 # -- bootstrap ---------------------------------------------------------------------------------

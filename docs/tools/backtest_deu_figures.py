@@ -13,12 +13,15 @@ import sys
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from burdenshare.backtest.deu import read_deu
 from burdenshare.backtest.deu_backtest import backtest_deu
+from burdenshare.backtest.fit import repeated_splits
+from burdenshare.backtest.split import split_proposals
 from burdenshare.report.backtest_deu import draw_errors, draw_scatter, scatter_models
 
 
@@ -64,6 +67,28 @@ def main(source: str = "tests/data/deu/deu3-public.tsv", images: str = "docs/ima
     print()
     print(f"fit: {bt.fit}; split: {len(bt.split.train)} train / {len(bt.split.test)} test")
     print(bt.verdict())
+    print()
+    seeds = range(1, 201)
+    refit = repeated_splits(bt.data.issues, seeds)
+    deltas = np.array([r["test_mae"] - r["test_mae_mean"] for r in refit])
+    print(
+        f"robustness, {len(deltas)} other splits (seeds 1–200): compromise refitted on each "
+        f"training split, test ΔMAE vs mean: mean {deltas.mean():+.2f}, median "
+        f"{np.median(deltas):+.2f}, below 0 in {(deltas < 0).mean():.0%}"
+    )
+    wide = bt.rows.pivot(index="issue", columns="model", values="error")
+    prop = bt.rows.drop_duplicates("issue").set_index("issue")["proposal"]
+    for m in ("nash", "compromise-council", "compromise"):
+        d = []
+        for seed in seeds:
+            split = split_proposals(list(prop), seed=seed)
+            test = [split.of(p) == "test" for p in prop.loc[wide.index]]
+            d.append(float((wide.loc[test, m] - wide.loc[test, "mean"]).mean()))
+        d = np.array(d)
+        print(
+            f"  {m}: test ΔMAE vs mean over the same splits: mean {d.mean():+.2f}, "
+            f"below 0 in {(d < 0).mean():.0%}"
+        )
 
 
 if __name__ == "__main__":

@@ -59,3 +59,40 @@ def fit_compromise(train: Sequence[DeuIssue], grid: np.ndarray = GRID) -> Compro
             if mae < best[0] - 1e-12:
                 best = (mae, float(a), float(b))
     return CompromiseFit(alpha=best[1], beta=best[2], train_mae=best[0], n_train=len(train))
+
+
+def compromise_forecasts(issues: Sequence[DeuIssue], alpha: float, beta: float) -> np.ndarray:
+    """(I,) ``Σ c^α s^β x / Σ c^α s^β`` per issue (actors with c or s of 0 take no part)."""
+    x, c, s, _ = _padded(issues)
+    active = (c > 0) & (s > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = np.where(active, np.power(c, alpha) * np.power(s, beta), 0.0)
+    return (w * x).sum(axis=1) / w.sum(axis=1)
+
+
+def repeated_splits(
+    issues: Sequence[DeuIssue], seeds: Sequence[int], share: float = 0.7
+) -> list[dict[str, float]]:
+    """The split-sample protocol repeated over other seeds (a robustness check, not a fit):
+    per seed, the exponents fitted on that split's training issues and the test-split MAE of
+    the refitted compromise and of the weighted mean (α = β = 1)."""
+    from burdenshare.backtest.split import split_proposals
+
+    out = np.array([i.outcome for i in issues])
+    mean_err = np.abs(compromise_forecasts(issues, 1.0, 1.0) - out)
+    rows = []
+    for seed in seeds:
+        split = split_proposals([i.proposal for i in issues], seed=seed, share=share)
+        train = np.array([split.of(i.proposal) == "train" for i in issues])
+        fit = fit_compromise([i for i, t in zip(issues, train, strict=True) if t])
+        err = np.abs(compromise_forecasts(issues, fit.alpha, fit.beta) - out)
+        rows.append(
+            {
+                "seed": float(seed),
+                "alpha": fit.alpha,
+                "beta": fit.beta,
+                "test_mae": float(err[~train].mean()),
+                "test_mae_mean": float(mean_err[~train].mean()),
+            }
+        )
+    return rows
