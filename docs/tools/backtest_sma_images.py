@@ -1,4 +1,4 @@
-"""Regenerate the SMA backtest's plots for docs/backtests-sma.md (docs/images/backtest-sma-*.png)
+"""Regenerate the SMA backtest's plots for docs/backtests.md (docs/images/backtest-sma-*.png)
 and print the numbers the page quotes (per-round table and MAE summary, as JSON).
 
     .venv/bin/python docs/tools/backtest_sma_images.py [--draws 400] [--seed 0]

@@ -53,7 +53,7 @@ def sma_cmd(
     """Backtest every model on past SMA rounds: each round's as-of forecast beside the deal.
 
     Each round's scenario is built by one rule from facts public on its as-of date (the rule
-    and the facts: docs/backtests-sma.md); the bargaining sweep, every registered forecasting
+    and the facts: docs/backtests.md); the bargaining sweep, every registered forecasting
     model and four naive baselines (status quo, last round's rise, split the difference, the
     host's offer) forecast the first-year amount, scored against the actual rise in percentage
     points. Writes report.html (one plot per round) and one 'backtest' run to the DuckDB store.

@@ -31,7 +31,7 @@ def round_figure(r: Any) -> FigureSVG:
     with new_figure(8, 3.6) as fig:
         caption = draw_round(fig, r)
         return to_svg(fig, figure_id=f"round-{r.round}", caption=caption,
-                      source="burdenshare backtest sma; facts: docs/backtests-sma.md")  # fmt: skip
+                      source="burdenshare backtest sma; facts: docs/backtests.md")  # fmt: skip
 
 
 def draw_round(fig: Any, r: Any) -> str:
@@ -234,7 +234,7 @@ def _facts(bt: Any) -> Section:
     note = (
         "<p class='note'>Inputs are dated on or before each round's as-of date (a test enforces "
         "it); the actual record is read only to score. The rule that turns inputs into a "
-        "scenario: docs/backtests-sma.md and burdenshare.backtest.sma_rules.</p>"
+        "scenario: docs/backtests.md (SMA and Japan rounds) and burdenshare.backtest.sma_rules.</p>"
     )
     return Section(
         title="Facts and sources",
