@@ -30,8 +30,10 @@ from burdenshare.sweep.workload import BargainingWorkload
 ROOT = Path(__file__).resolve().parents[1]
 BAD_UNCERTAINTY = Path(__file__).parent / "data" / "bad_uncertainty"
 # The long sweep of the kill and Ctrl-C tests: 49 chunks of about 0.1 s each.
-LONG = ["sweep", "sma-2019", "--draws", "200000", "--chunk-size", "4096"]
-LONG_CHUNKS = -(-200_000 // 4096)
+# long enough (about 12 s at ~0.4 ms a draw) to be stopped after a few chunks
+LONG_DRAWS, LONG_CHUNK = 30_000, 1_024
+LONG = ["sweep", "sma-2019", "--draws", str(LONG_DRAWS), "--chunk-size", str(LONG_CHUNK)]
+LONG_CHUNKS = -(-LONG_DRAWS // LONG_CHUNK)
 
 
 def _cli(*args: str) -> Any:
@@ -212,7 +214,7 @@ def _check_partial(db: Path, run_id: str, seen: int) -> None:
     assert seen <= len(chunks) < LONG_CHUNKS
     partial = load_results(db, run_id)
     expected = np.concatenate(
-        [np.arange(c * 4096, min((c + 1) * 4096, 200_000)) for c in sorted(chunks)]
+        [np.arange(c * LONG_CHUNK, min((c + 1) * LONG_CHUNK, LONG_DRAWS)) for c in sorted(chunks)]
     )
     np.testing.assert_array_equal(partial["draw"].to_numpy(), expected)
 
@@ -235,7 +237,7 @@ def test_sigkill_then_resume_equals_an_uninterrupted_sweep(
     _check_partial(db, run_id, seen)
 
     result = _ok("sweep", "--resume", run_id, "--db", str(db), "--json")
-    assert json.loads(result.stdout)["n_draws"] == 200_000
+    assert json.loads(result.stdout)["n_draws"] == LONG_DRAWS
     assert _status(db, run_id) == "done"
     assert _stored_chunks(db, run_id) == set(range(LONG_CHUNKS))
     pd.testing.assert_frame_equal(load_results(db, run_id), long_reference, check_exact=True)

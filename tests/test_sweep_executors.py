@@ -10,7 +10,7 @@ from burdenshare.scenario import load_scenario
 from burdenshare.sweep.runner import load_results
 from burdenshare.sweep.scenario import sweep_in_memory, sweep_scenario
 
-DRAWS, CHUNK = 6_000, 1_000
+DRAWS, CHUNK = 3_000, 500
 
 
 def test_sma_sweep_identical_across_executors_and_worker_counts(tmp_path: Path) -> None:
