@@ -11,7 +11,6 @@ import pytest
 from pydantic import BaseModel
 
 import burdenshare
-from burdenshare.agreement.spec import AgreementSpec
 from burdenshare.scenario import (
     Scenario,
     bundled_names,
@@ -19,6 +18,7 @@ from burdenshare.scenario import (
     load_scenario,
     load_scenario_text,
 )
+from burdenshare.scenario.agreement import AgreementSpec
 from burdenshare.scenario.checks import walk_models
 from burdenshare.spec_base import Sourced
 

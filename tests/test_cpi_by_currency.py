@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 
 from burdenshare import data
 from burdenshare.agreement import ledger
-from burdenshare.analysis import analyze, scenario_ledgers
+from burdenshare.agreement.projection import scenario_ledgers
+from burdenshare.app import analyze
 from burdenshare.cli import app
 from burdenshare.scenario import bundled_path, load_scenario
 

@@ -248,7 +248,7 @@ def ledger_cmd(
 
     import pandas as pd
 
-    from burdenshare.analysis import scenario_ledgers
+    from burdenshare.agreement.projection import scenario_ledgers
     from burdenshare.errors import DataError, Problem, ScenarioError
 
     if as_csv and as_json:
@@ -407,7 +407,7 @@ def validate(
 
       burdenshare validate my-scenario.toml sma-2019
     """
-    from burdenshare.analysis import schedule_problems
+    from burdenshare.agreement.projection import schedule_problems
     from burdenshare.scenario import load_scenario
     from burdenshare.scenario.plausibility import scenario_warnings
 
@@ -459,7 +459,7 @@ def analyze_cmd(
 
       burdenshare analyze sma-2021-signed --db results.duckdb
     """
-    from burdenshare.analysis import analyze
+    from burdenshare.app import analyze
     from burdenshare.report import build_report
     from burdenshare.store import RunRecord, write_run
     from burdenshare.store.duckdb_store import utc_now
@@ -610,7 +610,7 @@ def compare_cmd(
     """
 
     from burdenshare.agreement import compare
-    from burdenshare.analysis import effective_indices
+    from burdenshare.agreement.projection import effective_indices
     from burdenshare.errors import DataError, Problem
     from burdenshare.money import CURRENCIES
 
@@ -1198,7 +1198,7 @@ def _show_sweep(scenario: Any, db: Path, run_id: str, as_json: bool) -> None:
 def _summary_json(summary: Any, run_id: str) -> str:
     import json
 
-    from burdenshare.runs import sweep_json
+    from burdenshare.app.runs import sweep_json
 
     return json.dumps(sweep_json(summary, run_id), indent=2)
 
@@ -1305,7 +1305,7 @@ _DB_HELP = (
 
 
 def _databases(db: Path | None) -> list[Path]:
-    from burdenshare.runs import default_databases
+    from burdenshare.app.runs import default_databases
 
     return [db] if db is not None else default_databases()
 
@@ -1332,7 +1332,7 @@ def runs_cmd(
 
     import pandas as pd
 
-    from burdenshare.runs import find_runs, runs_json
+    from burdenshare.app.runs import find_runs, runs_json
 
     databases = _databases(db)
     runs = find_runs(databases)
@@ -1395,7 +1395,7 @@ def show_cmd(
     """
     import json
 
-    from burdenshare.runs import open_run, sweep_json
+    from burdenshare.app.runs import open_run, sweep_json
     from burdenshare.sweep.store import export_parquet
 
     run = open_run(run_id, _databases(db))

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -525,6 +526,14 @@ class ScenarioBargainingResults:
     traces: dict[tuple[str, str, bool], Negotiation]
     #: the same traces' pairs with the sending party's no-floor outside option (ratified), or {}
     no_floor: dict[tuple[str, str], Negotiation]
+
+    def tables(self) -> dict[str, Any]:
+        """Result tables for the store: the tournament (one row per negotiation, enums as
+        text) and its summary per (ratified, opener, responder)."""
+        games = self.tournament.copy()  # type: ignore[attr-defined]
+        for col in ("ended_by", "reason"):
+            games[col] = games[col].astype(str)
+        return {"bargaining_tournament": games, "bargaining_summary": self.summary}
 
 
 def scenario_bargaining(scenario: Scenario, *, seed: int = 0) -> ScenarioBargainingResults:

@@ -9,7 +9,7 @@ from burdenshare.report.html import render_page
 from burdenshare.report.sections import Section, build_sections, register_section
 
 if TYPE_CHECKING:
-    from burdenshare.analysis import AnalysisResults
+    from burdenshare.app.analyze import AnalysisResults
 
 __all__ = ["Section", "build_report", "register_section"]
 

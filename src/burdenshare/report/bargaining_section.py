@@ -13,7 +13,7 @@ from burdenshare.report.figures import PALETTE, FigureSVG, new_figure, to_svg
 from burdenshare.report.sections import Section, register_section
 
 if TYPE_CHECKING:
-    from burdenshare.analysis import AnalysisResults
+    from burdenshare.app.analyze import AnalysisResults
     from burdenshare.bargaining.engine import Negotiation
     from burdenshare.bargaining.scenario import ScenarioBargainingResults
 

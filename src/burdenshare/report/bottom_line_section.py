@@ -15,7 +15,7 @@ from burdenshare.report.sections import Section, register_section
 from burdenshare.sweep.bottom_line import MIN_EVENTS, Amount, BottomLine, Share
 
 if TYPE_CHECKING:
-    from burdenshare.analysis import AnalysisResults
+    from burdenshare.app.analyze import AnalysisResults
     from burdenshare.bargaining.scenario import Branch
 
 

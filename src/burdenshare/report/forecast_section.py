@@ -13,7 +13,7 @@ from burdenshare.report.html import table_html
 from burdenshare.report.sections import Section, register_section
 
 if TYPE_CHECKING:
-    from burdenshare.analysis import AnalysisResults
+    from burdenshare.app.analyze import AnalysisResults
     from burdenshare.forecast.scenario import ScenarioForecast
 
 

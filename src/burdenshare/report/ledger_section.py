@@ -21,7 +21,7 @@ from burdenshare.report.html import table_html
 from burdenshare.report.sections import Section, register_section
 
 if TYPE_CHECKING:
-    from burdenshare.analysis import AnalysisResults
+    from burdenshare.app.analyze import AnalysisResults
 
 _STATUS_COLOURS = {
     "verified": PALETTE[0],

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from burdenshare.report.figures import FigureSVG
 
 if TYPE_CHECKING:
-    from burdenshare.analysis import AnalysisResults
+    from burdenshare.app.analyze import AnalysisResults
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from burdenshare.report.sections import Section, register_section
 
 if TYPE_CHECKING:
-    from burdenshare.analysis import AnalysisResults
+    from burdenshare.app.analyze import AnalysisResults
 
 
 def _e(value: Any) -> str:

@@ -37,8 +37,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from burdenshare.agreement.spec import AgreementSpec, Year
 from burdenshare.money import Currency
+from burdenshare.scenario.agreement import AgreementSpec, Year
 from burdenshare.scenario.checks import run_checks
 from burdenshare.scenario.findings import Finding, check_error, raise_findings
 from burdenshare.scenario.raw import content_hash, merge_schedules

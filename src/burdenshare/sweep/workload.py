@@ -622,7 +622,7 @@ class BargainingWorkload:
         scenario (so drawn CPI or escalation indices count): ``[bargaining].terms`` says which
         issues set ``first_year_total`` and ``duration`` of ``[agreement]``."""
         from burdenshare.agreement import ledger
-        from burdenshare.analysis import effective_indices
+        from burdenshare.agreement.projection import effective_indices
 
         sc = t.scenario
         terms = dict(sc.bargaining.terms)  # type: ignore[union-attr]

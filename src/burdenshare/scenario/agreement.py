@@ -1,8 +1,10 @@
 """What an agreement is: categories, a first-year amount, an escalation rule, a duration.
 
 These pydantic models are the single schema for agreements: the scenario file's ``[agreement]``
-and ``[schedules.*]`` tables, the Python API and the web forms all use them. Amounts are Decimal in
-major currency units; percentages are Decimal percent (``13.9`` means +13.9 %).
+and ``[schedules.*]`` tables, the Python API and the web forms all use them. They are section
+models of the scenario layer; :mod:`burdenshare.agreement` turns them into schedules and
+ledgers. Amounts are Decimal in major currency units; percentages are Decimal percent (``13.9``
+means +13.9 %).
 """
 
 from __future__ import annotations
@@ -163,7 +165,10 @@ class AgreementSpec(Sourced):
         return range(self.first_year, self.first_year + self.duration)
 
     def schedule(self, indices: Mapping[str, Mapping[int, Decimal]] | None = None) -> Schedule:
-        """Exact yearly amounts; see :func:`burdenshare.agreement.schedule.schedule`."""
+        """Exact yearly amounts; see :func:`burdenshare.agreement.schedule.schedule`.
+
+        A convenience of the Python API: the one import from the scenario layer up into an
+        engine, made on call and listed in the import contract (``pyproject.toml``)."""
         from burdenshare.agreement.schedule import schedule
 
         return schedule(self, indices)
