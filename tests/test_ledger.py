@@ -318,7 +318,7 @@ def test_cli_ledger_json_one_schedule(fake_scenarios: dict[str, FakeScenario]) -
 
 
 def test_cli_ledger_table(fake_scenarios: dict[str, FakeScenario]) -> None:
-    from burdenshare.cli_tables import amount_column
+    from burdenshare.cli.tables import amount_column
 
     args = ["ledger", "demo", "-s", "signed", "--currency", "usd"]
     result = CliRunner().invoke(app, args)

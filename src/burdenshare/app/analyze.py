@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 import pandas as pd
 
+from burdenshare import __version__
 from burdenshare.agreement import compare
 from burdenshare.agreement.projection import (
     effective_cpis,
@@ -31,8 +33,12 @@ from burdenshare.bargaining.scenario import (
 )
 from burdenshare.forecast.scenario import ScenarioForecast, forecast_scenario
 from burdenshare.scenario import Scenario
-from burdenshare.sweep.bottom_line import BottomLine, bottom_line
+from burdenshare.store import RunRecord, write_run
+from burdenshare.store.duckdb_store import utc_now
+from burdenshare.sweep.bottom_line import MIN_EVENTS, BottomLine, bottom_line
 from burdenshare.sweep.scenario import ScenarioSweep, sweep_in_memory
+
+__all__ = ["MIN_EVENTS", "AnalysisResults", "analyze", "store_analysis"]
 
 
 @dataclass(frozen=True)
@@ -179,3 +185,26 @@ def analyze(
         branches=branches,
         started_at=started,
     )
+
+
+def store_analysis(results: AnalysisResults, db_path: str | Path) -> str:
+    """Write ``results`` to the DuckDB file ``db_path`` as one ``analyze`` run (a row in
+    ``runs``, its rows in one table per result kind); returns the run id."""
+    scenario = results.scenario
+    record = RunRecord(
+        command="analyze",
+        scenario_id=scenario.meta.id,
+        scenario_title=scenario.meta.title,
+        scenario_hash=scenario.content_hash,
+        seed=results.seed,
+        version=__version__,
+        started_at=results.started_at,
+        finished_at=utc_now(),
+        # `show` finds the scenario again through its file (absolute: it may run elsewhere)
+        parameters={
+            "scenario_path": str(Path(scenario.source_path).resolve())
+            if scenario.source_path
+            else None
+        },
+    )
+    return write_run(db_path, record, results.tables())

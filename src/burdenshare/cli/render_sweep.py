@@ -1,16 +1,21 @@
-"""Terminal rendering of a sweep's summary (``sweep``, ``show``): tables that fit 80 columns,
-one unit per column, built with :func:`burdenshare.cli_tables.fit_table`."""
+"""Terminal rendering of what a sweep finds (``sweep``, ``show``, ``analyze``): the bottom line
+first, then the sweep's summary — tables that fit 80 columns, one unit per column."""
 
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
 
-from burdenshare.cli_tables import amount_column, fit_table, number_column
+from burdenshare.app.analyze import MIN_EVENTS
+from burdenshare.cli.main import console as default_console
+from burdenshare.cli.tables import amount_column, fit_table, number_column
 
-__all__ = ["print_sweep_summary"]
+__all__ = ["print_bottom_line", "print_sweep_result", "print_sweep_summary"]
 
 STATS = ("mean", "q05", "q25", "q50", "q75", "q95")
 
@@ -120,3 +125,59 @@ def print_sweep_summary(console: Console, summary: Any, title: str, scenario: An
             caption="ρ: Spearman rank correlation of the input with a deal",
         )
         console.print(table)
+
+
+def print_sweep_result(
+    summary: Any, run_id: str, db: Path, heading: str = "", scenario: Any = None
+) -> None:
+    """A sweep's summary titled with its run (or ``heading``'s run), then where it is stored."""
+    name = "The analysis's sweep" if heading else f"Sweep {run_id}"
+    print_sweep_summary(default_console, summary, f"{name} ({summary.n_draws:,} draws)", scenario)
+    if not heading:
+        default_console.print(
+            f"[green]results[/] {db} (sweep {run_id}); `burdenshare show {run_id}`"
+        )
+
+
+def print_bottom_line(line: Any) -> None:
+    """The answer first, in the terminal: likeliest outcome, P(deal) by date, terms, why."""
+
+    def pct(p: float) -> str:
+        return "–" if p != p else f"{100 * p:.1f}%"
+
+    default_console.print(f"[bold]{escape(line.headline())}[/]")
+    table = Table(box=None, show_header=True, pad_edge=False)
+    table.add_column("P(ratified deal) by", overflow="fold")
+    table.add_column(f"{line.n_draws:,} draws", justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    for m in line.milestones:
+        flag = f"[red]small sample: {m.share.events:,} deals[/]" if m.share.small else ""
+        table.add_row(escape(m.label), pct(m.share.p), flag)
+    default_console.print(table)
+    a = line.amount
+    if a is not None and not a.small:
+        scale, unit = (1e9, f"bn {line.currency}")
+        text = (
+            f"The deal ({a.n:,} draws with one): {line.amount_issue} {a.median / scale:,.1f} "
+            f"{unit} (50%: {a.q25 / scale:,.1f}–{a.q75 / scale:,.1f}; 90%: "
+            f"{a.q05 / scale:,.1f}–{a.q95 / scale:,.1f})"
+        )
+        if line.amount_pct is not None:
+            text += f", {line.amount_pct.median:+.1f}% over the last agreement"
+        if line.duration_mode is not None:
+            years = "year" if line.duration_mode == 1 else "years"
+            text += f"; most often {line.duration_mode:g} {years}"
+        if line.deal_date is not None:
+            text += f"; median deal date {line.deal_date[1]:%d %b %Y}"
+        default_console.print(escape(text) + ".")
+    elif a is not None:
+        default_console.print(
+            f"[red]Only {a.n:,} draws end in a deal (< {MIN_EVENTS}): no terms shown.[/]"
+        )
+    default_console.print("[bold]Why[/]")
+    why = Table(box=None, show_header=False, pad_edge=False)
+    why.add_column("", no_wrap=True)
+    why.add_column("", overflow="fold")
+    for sentence in line.sentences:
+        why.add_row(" •", escape(sentence))
+    default_console.print(why)

@@ -63,7 +63,7 @@ def fit_table(
     renderable and the headers hidden to fit, in the order of ``hide``.
     """
     if width is None:
-        from burdenshare.cli import console
+        from burdenshare.cli.main import console
 
         width = console.width
     right, wrap = set(right), set(wrap)
