@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from burdenshare.bargaining import engine
+from burdenshare.bargaining import checks, engine
 from burdenshare.bargaining.engine import SIDES
 from burdenshare.bargaining.strategies import schedule
 from burdenshare.bargaining.strategies.base import Reason, Strategy, child_seed, make_strategy
@@ -301,11 +301,11 @@ def negotiate_batch(
             ``engine.sort_utilities`` gives them (callers playing the same rows again, e.g. the
             segments of a sweep, sort once); None to sort here.
     """
-    negmas = engine.check_mode(compat)
-    n_steps = engine.check_steps(n_steps)
+    negmas = checks.check_mode(compat)
+    n_steps = checks.check_steps(n_steps)
     us = [
-        engine.check_utilities(u_opener, "u_opener", (1, 2)),
-        engine.check_utilities(u_responder, "u_responder", (1, 2)),
+        checks.check_utilities(u_opener, "u_opener", (1, 2)),
+        checks.check_utilities(u_responder, "u_responder", (1, 2)),
     ]
     n = us[0].shape[-1]
     if us[1].shape[-1] != n:
@@ -326,15 +326,15 @@ def negotiate_batch(
         )
     rows = _rows(size, us, opener, responder, reserved, discount, masks)
     strategies = [StrategyBatch.build(opener, rows), StrategyBatch.build(responder, rows)]
-    rs = [engine.check_reserved(reserved[i], n_steps, f"reserved[{i}]", rows) for i in range(2)]
+    rs = [checks.check_reserved(reserved[i], n_steps, f"reserved[{i}]", rows) for i in range(2)]
     ds = None
     if discount is not None:
         ds = [
-            np.broadcast_to(engine.check_discount(discount[i], f"discount[{i}]"), (rows,))
+            np.broadcast_to(checks.check_discount(discount[i], f"discount[{i}]"), (rows,))
             for i in range(2)
         ]
     if negmas:
-        engine.check_negmas_inputs(
+        checks.check_negmas_inputs(
             negmas, discount, masks, any(bool((r != r[:, :1]).any()) for r in rs)
         )
         if times is not None or rounds is not None or struck is not None:
@@ -346,8 +346,8 @@ def negotiate_batch(
                     )
                 ]
             )
-    side_times = engine.check_times(times, n_steps, negmas)
-    window = engine.check_rounds(rounds, n_steps)
+    side_times = checks.check_times(times, n_steps, negmas)
+    window = checks.check_rounds(rounds, n_steps)
     struck_in = None
     if struck is not None:
         struck_in = np.asarray(struck, dtype=bool)
@@ -360,7 +360,7 @@ def negotiate_batch(
     for i in range(2):
         if given[i] is not None and (us[i].ndim != 2 or given[i][0].shape != us[i].shape):
             raise _shape_error("presorted", rows, len(given[i][0]))
-    engine.check_seed(seed)
+    checks.check_seed(seed)
     root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     ids = None
     if row_ids is not None:
