@@ -32,7 +32,7 @@ from burdenshare.bargaining.domain import Domain, domain_from_scenario
 from burdenshare.bargaining.engine import Negotiation, negotiate
 from burdenshare.bargaining.ratification import Ratifier, ratifier_from_spec, tied_hands_utility
 from burdenshare.bargaining.strategies import Strategy
-from burdenshare.errors import BurdenshareError, Problem
+from burdenshare.errors import BurdenshareError, Problem, ProgrammerError
 from burdenshare.scenario import Scenario
 
 __all__ = [
@@ -488,7 +488,7 @@ def base_runs(scenario: Scenario, domain: Domain | None = None, *, seed: int = 0
 
     spec = scenario.bargaining
     if spec is None:
-        raise ValueError("scenario has no [bargaining] section")
+        raise ProgrammerError("scenario has no [bargaining] section")
     if domain is None:
         domain = domain_from_scenario(scenario, grid=dict(spec.grid) or None)
     uncertain = [e for e in scenario.events if e.set and e.uncertain][:3]
@@ -543,7 +543,7 @@ def scenario_bargaining(scenario: Scenario, *, seed: int = 0) -> ScenarioBargain
 
     spec = scenario.bargaining
     if spec is None:
-        raise ValueError("scenario has no [bargaining] section")
+        raise ProgrammerError("scenario has no [bargaining] section")
     domain = domain_from_scenario(scenario, grid=dict(spec.grid) or None)
     opener, responder = scenario.party_id("sending"), scenario.party_id("host")
     i, j = domain.parties.index(opener), domain.parties.index(responder)
