@@ -13,7 +13,7 @@ import pytest
 
 from burdenshare.bargaining.engine import negotiate
 from burdenshare.bargaining.strategies import Act, Action, Reason, Strategy, TimeDependent
-from burdenshare.bargaining.strategies.schedule import relative_times
+from burdenshare.bargaining.strategies.kernels import relative_times
 from burdenshare.errors import BurdenshareError
 
 U = np.arange(11) / 10  # opener u = i/10, responder 1 − i/10

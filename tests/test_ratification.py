@@ -33,12 +33,11 @@ from burdenshare.bargaining.ratification import (
     tied_hands_utility,
     two_level_win_set,
     two_level_zopa,
-    zopa,
+    zopa_mask,
 )
 from burdenshare.errors import BurdenshareError
 from burdenshare.scenario.loader import load_scenario
-from burdenshare.scenario.schema import Member
-from burdenshare.scenario.schema import Ratifier as RatifierSpec
+from burdenshare.scenario.schema import Member, RatifierSpec
 
 ROOT = Path(__file__).resolve().parents[1]
 BN = 1_000_000_000
@@ -447,7 +446,7 @@ def test_accept_everything_ratifiers_change_nothing(case: tuple[list, list]) -> 
     n = u.shape[1]
     none = Unconstrained(n)
     assert two_level_win_set(none, none).all()
-    plain = zopa(u, r)
+    plain = zopa_mask(u, r)
     np.testing.assert_array_equal(plain, (u[0] >= r[0]) & (u[1] >= r[1]))
     np.testing.assert_array_equal(two_level_zopa(none, none, u, r), plain)
     np.testing.assert_array_equal(tied_hands(u[0] >= r[0], none), u[0] >= r[0])

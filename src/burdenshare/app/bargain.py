@@ -14,7 +14,7 @@ import pandas as pd
 from burdenshare.bargaining.domain import domain_from_scenario
 from burdenshare.bargaining.engine import Negotiation, negotiate
 from burdenshare.bargaining.genius import load_genius
-from burdenshare.bargaining.scenario import bargain_scenario, round_dates, two_level_win_set
+from burdenshare.bargaining.scenario import bargain_scenario, round_dates, scenario_win_set
 from burdenshare.bargaining.strategies import STRATEGIES
 from burdenshare.bargaining.tournament import summarise, tournament
 from burdenshare.errors import BurdenshareError, Problem
@@ -191,7 +191,7 @@ def run_tournament(
         i, j = (domain.parties.index(p) for p in parties)
         u0, u1 = domain.utilities[i], domain.utilities[j]
         reserved = (float(domain.reserved[i]), float(domain.reserved[j]))
-        mask = two_level_win_set(scenario, domain)
+        mask = scenario_win_set(scenario, domain)
     games = tournament(u0, u1, names, n_steps=steps, seeds=seeds, reserved=reserved,
                        ratifiable=mask, seed=seed)  # fmt: skip
     return Tournament(games, summarise(games), parties)

@@ -9,7 +9,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike
 
-from burdenshare.bargaining.strategies import schedule
+from burdenshare.bargaining.strategies import kernels
 from burdenshare.errors import BurdenshareError, Problem
 
 __all__ = [
@@ -127,7 +127,7 @@ def check_times(
     """Each side's relative time per round: the default clock, or ``[n_steps]`` values in
     [0, 1] that never decrease."""
     if times is None:
-        default = schedule.relative_times(n_steps, negmas)
+        default = kernels.relative_times(n_steps, negmas)
         return default, default
     out = []
     for i in range(2):

@@ -32,7 +32,7 @@ from burdenshare.bargaining.checks import (
     check_times,
     check_utilities,
 )
-from burdenshare.bargaining.strategies import schedule
+from burdenshare.bargaining.strategies import kernels
 from burdenshare.bargaining.strategies.base import (
     Act,
     Reason,
@@ -196,7 +196,7 @@ def negotiate(
         compat: None (default semantics) or ``"negmas"`` (NegMAS 0.16.0, bit for bit).
         seed: root seed; the sides get its children 0 and 1.
         times: each side's relative time ``t_s`` per round, ``[n_steps]`` each, non-decreasing
-            in [0, 1] (default: :func:`schedule.relative_times`); a side whose clock runs out
+            in [0, 1] (default: :func:`kernels.relative_times`); a side whose clock runs out
             before the last round (``t = 1``) sits at its floor from then on.
         rounds: ``(first, stop)``: play only rounds ``first … stop − 1`` of the ``n_steps``
             (default: all) with an empty table at the start; a negotiation not concluded by
@@ -249,7 +249,7 @@ def negotiate(
         deltas: list[np.ndarray | None] = [None, None]
     else:
         deltas = [
-            schedule.discounts(side_times[i], check_discount(discount[i], f"discount[{i}]"))[0]
+            kernels.discounts(side_times[i], check_discount(discount[i], f"discount[{i}]"))[0]
             for i in range(2)
         ]
     strategies = [resolve(opener, "opener"), resolve(responder, "responder")]
@@ -263,7 +263,7 @@ def negotiate(
             level = max(float(sorted_u[0]), float(rs[side][0]))
             floor, floor_list = np.full(n_steps, level), [level] * n_steps
         else:
-            floor = schedule.floors(sorted_u[:1], rs[side][None, :], negmas)[0]
+            floor = kernels.floors(sorted_u[:1], rs[side][None, :], negmas)[0]
             floor_list = floor.tolist()
         view = SideView(
             side=side,
@@ -274,7 +274,7 @@ def negotiate(
             u_opp=us[1 - side],
             reserved=rs[side],
             opp_reserved=rs[1 - side],
-            delta=schedule.ones(n_steps) if deltas[side] is None else deltas[side],  # type: ignore[arg-type]
+            delta=kernels.ones(n_steps) if deltas[side] is None else deltas[side],  # type: ignore[arg-type]
             floor=floor,
             order=order,
             sorted_u=sorted_u,

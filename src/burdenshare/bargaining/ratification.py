@@ -45,7 +45,7 @@ from burdenshare.errors import BurdenshareError, Problem
 from burdenshare.registry import Registry
 
 if TYPE_CHECKING:
-    from burdenshare.scenario.schema import Ratifier as RatifierSpec
+    from burdenshare.scenario.schema import RatifierSpec
 
 __all__ = [
     "RATIFIERS",
@@ -65,7 +65,7 @@ __all__ = [
     "tied_hands_utility",
     "two_level_win_set",
     "two_level_zopa",
-    "zopa",
+    "zopa_mask",
 ]
 
 BoolArray = NDArray[np.bool_]
@@ -753,7 +753,7 @@ class AllOf(Ratifier):
 
 
 # --------------------------------------------------------------------------- two-level analysis
-def zopa(utilities: ArrayLike, reserved: ArrayLike) -> BoolArray:
+def zopa_mask(utilities: ArrayLike, reserved: ArrayLike) -> BoolArray:
     """The zone of possible agreement: ``{o : u_p(o) ≥ r_p for every party p}``.
 
     ``utilities`` is ``[n_parties, n_outcomes]`` (two for a bilateral talk), ``reserved`` one
@@ -785,7 +785,7 @@ def two_level_zopa(
     """Deals both negotiators prefer to no deal *and* both ratifiers approve:
     ``W_a ∩ W_b ∩ ZOPA``. With two unconstrained ratifiers this is the ZOPA itself."""
     both = two_level_win_set(ratifier_a, ratifier_b)
-    zone = zopa(utilities, reserved)
+    zone = zopa_mask(utilities, reserved)
     if zone.shape != both.shape:
         raise BurdenshareError.single(
             "utilities and ratifiers are over different outcome spaces",
