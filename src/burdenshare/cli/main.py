@@ -17,8 +17,9 @@ from rich.console import Console
 from rich.markup import escape
 
 from burdenshare import __version__
+from burdenshare import scenario as scenarios
 from burdenshare.errors import BurdenshareError
-from burdenshare.scenario import Scenario, load_scenario
+from burdenshare.scenario import Scenario
 from burdenshare.scenario.plausibility import scenario_warnings
 
 __all__ = ["app", "console", "err_console", "load_checked", "print_warnings", "user_errors"]
@@ -71,8 +72,10 @@ def print_warnings(problems: list[Any]) -> None:
 
 
 def load_checked(source: str | Path) -> Any:
-    """Load a scenario (file or bundled name) and print its plausibility warnings."""
-    scenario = load_scenario(source)
+    """Load a scenario (file or bundled name) and print its plausibility warnings.
+
+    (Looked up on the package at call time, so that a test may stand in for the loader.)"""
+    scenario = scenarios.load_scenario(source)
     if isinstance(scenario, Scenario):  # (tests stand in a few attributes for a scenario)
         print_warnings(scenario_warnings(scenario))
     return scenario
