@@ -20,7 +20,7 @@ from burdenshare.app import analyze
 from burdenshare.cli import app
 from burdenshare.scenario import bundled_path, load_scenario
 
-HNS = Path(__file__).parent / "data" / "japan" / "hns-2022.toml"
+HNS = Path(__file__).parents[1] / "data" / "japan" / "hns-2022.toml"
 JP = data.cpi_series("JPY")
 US = data.cpi_series("USD")
 KR = data.cpi_series("KRW")

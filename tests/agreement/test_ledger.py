@@ -1,6 +1,7 @@
 """agreement.ledger: real terms, currencies, per troop, cumulative, compare; the `ledger` command.
 
-Unit tests use explicit CPI / FX mappings; tests/test_agreement_data.py uses the bundled data.
+Unit tests use explicit CPI / FX mappings; tests/agreement/test_agreement_data.py uses the bundled
+data.
 """
 
 from __future__ import annotations

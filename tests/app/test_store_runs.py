@@ -23,7 +23,7 @@ from burdenshare.cli import app
 from burdenshare.store import RunRecord, StoreError, list_runs, read_result, write_run
 from burdenshare.sweep.runner import describe_sweep, load_results, missing_chunks, resume_sweep
 
-OLD = Path(__file__).parent / "data" / "store" / "results-0.1.0.duckdb.gz"
+OLD = Path(__file__).parents[1] / "data" / "store" / "results-0.1.0.duckdb.gz"
 # What the file holds (tests/data/store/PROVENANCE.md)
 OLD_RUNS = {
     "fd14d64bd17b": ("analyze", "sma-2019", "done", 300),
@@ -252,7 +252,7 @@ def test_show_a_fresh_analysis_finds_its_scenario(tmp_path: Path) -> None:
     """A new analysis records its scenario file, so `show` summarises its sweep with the
     lapse date (unlike a 0.1.0 file)."""
     scenario = tmp_path / "small.toml"
-    text = (Path(__file__).resolve().parents[1] / "scenarios" / "sma-2019.toml").read_text()
+    text = (Path(__file__).resolve().parents[2] / "scenarios" / "sma-2019.toml").read_text()
     small = re.sub(r"(?m)^draws = [\d_]+", "draws = 200", text, count=1)
     small = re.sub(r"(?m)^seeds = [\d_]+", "seeds = 2", small, count=1)
     assert small.count("draws = 200") == 1

@@ -16,7 +16,7 @@ from burdenshare.bargaining.domain import Domain
 from burdenshare.bargaining.genius import GeniusError, load_genius
 from burdenshare.errors import BurdenshareError, Problem
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "genius"
 DOMAINS = ["Laptop", "EnglandZimbabwe", "ItexvsCypress", "group2-politics"]
 

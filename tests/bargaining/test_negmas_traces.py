@@ -15,7 +15,7 @@ import pytest
 from burdenshare.bargaining.batch import negotiate_batch
 from burdenshare.bargaining.engine import negotiate
 
-DATA = Path(__file__).parent / "data" / "negmas" / "negmas_0.16.0_outcomes.json"
+DATA = Path(__file__).parents[1] / "data" / "negmas" / "negmas_0.16.0_outcomes.json"
 REFERENCE: dict[str, dict] = json.loads(DATA.read_text())
 NAMES = {
     "Boulware": "boulware",

@@ -39,7 +39,7 @@ from burdenshare.errors import BurdenshareError
 from burdenshare.scenario.loader import load_scenario
 from burdenshare.scenario.schema import Member, RatifierSpec
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BN = 1_000_000_000
 
 

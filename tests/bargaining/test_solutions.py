@@ -45,7 +45,7 @@ from burdenshare.bargaining.strategies.kernels import nash_outcomes
 from burdenshare.errors import BurdenshareError
 from burdenshare.scenario.loader import load_scenario
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 # --------------------------------------------------------------------------- problems and oracles

@@ -16,7 +16,7 @@ from burdenshare.errors import ScenarioError, display_path
 from burdenshare.scenario import load_scenario
 from burdenshare.scenario.plausibility import scenario_warnings
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 
 
 def _line(path: Path, startswith: str, after: str | None = None) -> int:

@@ -17,7 +17,7 @@ from burdenshare.bargaining.genius import load_genius
 from burdenshare.bargaining.scenario import bargain_scenario, ratifier_mask, reservation_mask
 from burdenshare.cli import app
 
-LAPTOP = Path(__file__).parent / "data" / "genius" / "Laptop"
+LAPTOP = Path(__file__).parents[1] / "data" / "genius" / "Laptop"
 
 
 def _run(*args: str) -> tuple[int, str, str]:

@@ -22,7 +22,7 @@ from burdenshare import data
 from burdenshare.cli import app, console
 from burdenshare.forecast.registry import load_models
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 RULE = re.compile(r"^\s*─{5,}")
 UNIT_IN_CELL = re.compile(r"\d (bn|M|trn)\b")
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from burdenshare.cli import app
 from burdenshare.scenario import bundled_path
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 BDM_SETS = ["emission_standards_bdm1994_s01", "greece_eu_2015_thirdwave", "sultan_bdm1997_jmckib"]
 
 ACTORS = """

@@ -27,8 +27,8 @@ from burdenshare.sweep.runner import run_sweep as runner_sweep
 from burdenshare.sweep.store import SweepRun, SweepWriter
 from burdenshare.sweep.workload import BargainingWorkload
 
-ROOT = Path(__file__).resolve().parents[1]
-BAD_UNCERTAINTY = Path(__file__).parent / "data" / "bad_uncertainty"
+ROOT = Path(__file__).resolve().parents[2]
+BAD_UNCERTAINTY = Path(__file__).parents[1] / "data" / "bad_uncertainty"
 # The long sweep of the kill and Ctrl-C tests: 49 chunks of about 0.1 s each.
 LONG = ["sweep", "sma-2019", "--draws", "200000", "--chunk-size", "4096"]
 LONG_CHUNKS = -(-200_000 // 4096)

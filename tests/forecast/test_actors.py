@@ -11,7 +11,7 @@ import pytest
 from burdenshare.errors import BurdenshareError, DataError
 from burdenshare.forecast.actors import ActorTable, read_bdm_csv, read_ktab_csv
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 EC = DATA / "bdm" / "emission_standards_bdm1994_s01.csv"
 GOOD = "Actor,Capability,Position,Salience\nA,1,0,0.5\nB,2,10,1\nC,0.5,4,0.25\n"
 

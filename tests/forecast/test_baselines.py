@@ -14,7 +14,7 @@ from burdenshare.forecast.actors import ActorTable, read_bdm_csv
 from burdenshare.forecast.baselines import Baseline, weighted_mean, weighted_median
 from burdenshare.forecast.registry import MODELS, load_models
 
-DATA = Path(__file__).parent / "data" / "bdm"
+DATA = Path(__file__).parents[1] / "data" / "bdm"
 
 
 def condorcet_winners(x: list[float], w: list[float]) -> list[float]:

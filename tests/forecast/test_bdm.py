@@ -30,8 +30,8 @@ from burdenshare.forecast.bdm import (
 from burdenshare.forecast.registry import MODELS, load_models
 from burdenshare.forecast.result import ForecastResult
 
-DATA = Path(__file__).parent / "data" / "bdm"
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "forecast.md"
+DATA = Path(__file__).parents[1] / "data" / "bdm"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "forecast.md"
 DATASETS = ["emission_standards_bdm1994_s01", "greece_eu_2015_thirdwave", "sultan_bdm1997_jmckib"]
 CODE = ExpectedUtilityModel.preset("scholz-code")
 PAPER = ExpectedUtilityModel.preset("scholz-paper")

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from burdenshare.forecast.actors import ActorTable, read_bdm_csv
 from burdenshare.forecast.bdm import ExpectedUtilityModel
 
-DATA = Path(__file__).parent / "data" / "bdm"
+DATA = Path(__file__).parents[1] / "data" / "bdm"
 DATASETS = ["emission_standards_bdm1994_s01", "greece_eu_2015_thirdwave", "sultan_bdm1997_jmckib"]
 
 

@@ -13,7 +13,7 @@ from burdenshare.forecast.baselines import Baseline
 from burdenshare.forecast.bdm import ExpectedUtilityModel
 from burdenshare.forecast.montecarlo import Noise, monte_carlo, perturb
 
-EC = Path(__file__).parent / "data" / "bdm" / "emission_standards_bdm1994_s01.csv"
+EC = Path(__file__).parents[1] / "data" / "bdm" / "emission_standards_bdm1994_s01.csv"
 MODEL = ExpectedUtilityModel.preset("scholz-code", max_rounds=5)
 
 

@@ -32,7 +32,7 @@ from burdenshare.forecast.smp import (
     VotingRule,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "ktab"
 PROFILE = settings(max_examples=40, deadline=None, derandomize=True)
 

@@ -11,7 +11,7 @@ from burdenshare.cli import app
 from burdenshare.scenario import load_scenario
 from burdenshare.scenario.plausibility import WARNING_CHECKS, scenario_warnings
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SMA = ROOT / "scenarios" / "sma-2019.toml"
 
 

@@ -19,7 +19,7 @@ from burdenshare.cli import app
 from burdenshare.errors import ScenarioError, display_path
 from burdenshare.scenario import bundled_path, load_scenario
 
-BAD = Path(__file__).parent / "data" / "bad"
+BAD = Path(__file__).parents[1] / "data" / "bad"
 
 #: file -> substrings that must all appear in its stderr report.
 EXPECTED: dict[str, list[str]] = {
@@ -117,7 +117,7 @@ EXPECTED: dict[str, list[str]] = {
         "missing_ideal.toml:63: preferences.rok.ideal: no ideal value for weighted issue "
         "'new_category'",
     ],
-    # issue 9, item 6 (tests/test_bad_input.py checks them case by case)
+    # issue 9, item 6 (tests/cli/test_bad_input.py checks them case by case)
     "ask_in_trillions.toml": [
         "ask_in_trillions.toml:86: schedules.demand.first_year_total: 5,000,000,000,000 USD is "
         "about $5.0 trn a year, more than the largest defence budget in the world",
@@ -239,7 +239,7 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 def test_validate_computes_schedules() -> None:
     """A valid file whose escalation needs index years the data lack is reported by validate,
     one line per missing year, located at the agreement or schedule."""
-    path = Path(__file__).parent / "data" / "incomputable" / "index_year_missing.toml"
+    path = Path(__file__).parents[1] / "data" / "incomputable" / "index_year_missing.toml"
     load_scenario(path)  # the schema itself is fine
     result = CliRunner().invoke(app, ["validate", str(path)])
     assert result.exit_code == 2 and result.stdout == ""

@@ -28,9 +28,9 @@ from burdenshare.scenario.docs import update_docs
 from burdenshare.scenario.locate import line_index, line_of
 from burdenshare.scenario.raw import content_hash, deep_merge, merge_schedules
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "scenario.md"
-BAD = Path(__file__).parent / "data" / "bad"
+BAD = Path(__file__).parents[1] / "data" / "bad"
 
 
 def example_text() -> str:

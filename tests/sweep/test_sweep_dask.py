@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from sweep_worker import toy_chunk, workload
 
 from burdenshare.errors import BurdenshareError
 from burdenshare.sweep import dask_executor
@@ -22,7 +23,6 @@ from burdenshare.sweep.runner import (
     resume_sweep,
     run_sweep,
 )
-from sweep_worker import toy_chunk, workload
 
 distributed = pytest.importorskip("distributed")
 

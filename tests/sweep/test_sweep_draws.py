@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from burdenshare.scenario.loader import load_scenario
 from burdenshare.scenario.uncertainty import UncertaintySpec
 from burdenshare.sweep.apply import apply_draw
 from burdenshare.sweep.draws import BLOCK, draw_parameters
@@ -28,11 +27,6 @@ RAW = {
     },
     "strategies": {"us": {"boulware": 0.7, "conceder": 0.3}},
 }  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def sma():
-    return load_scenario("sma-2019")
 
 
 @pytest.fixture(scope="module")

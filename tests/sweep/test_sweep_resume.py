@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from sweep_worker import toy_chunk, workload
 
 from burdenshare.sweep.runner import (
     SweepInterrupted,
@@ -22,7 +23,6 @@ from burdenshare.sweep.runner import (
     run_sweep,
 )
 from burdenshare.sweep.store import SweepStoreError
-from sweep_worker import toy_chunk, workload
 
 SEED = 7
 WORKER = Path(__file__).with_name("sweep_worker.py")

@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from sweep_worker import toy_chunk, workload
 
 from burdenshare.errors import BurdenshareError
 from burdenshare.sweep.runner import list_sweeps, load_results, missing_chunks, run_sweep
 from burdenshare.sweep.store import chunk_bounds
-from sweep_worker import toy_chunk, workload
 
 SEED = 20190310
 N = 250

@@ -21,13 +21,8 @@ from burdenshare.scenario.uncertainty import (
 )
 from burdenshare.sweep.apply import apply_draw
 
-BAD = Path(__file__).parent / "data" / "bad_uncertainty"
+BAD = Path(__file__).parents[1] / "data" / "bad_uncertainty"
 N = 200_000
-
-
-@pytest.fixture(scope="module")
-def sma():
-    return load_scenario("sma-2019")
 
 
 def _dist(**kw):
@@ -241,7 +236,7 @@ def test_distribution_checks(sma, dist: dict, message: str) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    sorted(p.name for p in (Path(__file__).parent / "data" / "bad_uncertainty").glob("*.toml")),
+    sorted(p.name for p in (Path(__file__).parents[1] / "data" / "bad_uncertainty").glob("*.toml")),
 )
 def test_bad_uncertainty_exits_2_through_validate(name: str, tmp_path: Path) -> None:
     """Each bad spec, as the [uncertainty] table of a bundled scenario: exit 2, one line per
@@ -251,7 +246,7 @@ def test_bad_uncertainty_exits_2_through_validate(name: str, tmp_path: Path) -> 
     from burdenshare.cli import app
     from burdenshare.scenario import bundled_path
 
-    body = (Path(__file__).parent / "data" / "bad_uncertainty" / name).read_text()
+    body = (Path(__file__).parents[1] / "data" / "bad_uncertainty" / name).read_text()
     body = body.replace("[params]", "[uncertainty.params]").replace(
         "[strategies]", "[uncertainty.strategies]"
     )

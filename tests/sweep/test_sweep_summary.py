@@ -14,7 +14,6 @@ from scipy.stats import spearmanr
 
 from burdenshare.agreement import ledger
 from burdenshare.bargaining.strategies.base import Reason
-from burdenshare.scenario import load_scenario
 from burdenshare.sweep.summary import summarise
 from burdenshare.sweep.workload import BargainingWorkload
 
@@ -25,11 +24,6 @@ EXTRA = "preferences.rok.weights.duration"  # a drawn number sma-2019 does not d
 BN = 1_000_000_000
 LAPSE = dt.date(2019, 12, 31)  # the `lapse` deadline of sma-2019
 NEW_PRESIDENT = dt.date(2021, 1, 20)  # when the us_election event takes effect
-
-
-@pytest.fixture(scope="module")
-def sma():
-    return load_scenario("sma-2019")
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
@@ -215,7 +209,7 @@ def test_drawn_cpi_changes_the_real_cost(sma) -> None:
     """A drawn CPI path (a structural field) reaches each deal's real cost."""
     from burdenshare.scenario import load_scenario_text
 
-    text = (Path(__file__).resolve().parents[1] / "scenarios" / "sma-2019.toml").read_text()
+    text = (Path(__file__).resolve().parents[2] / "scenarios" / "sma-2019.toml").read_text()
     text = text.replace(
         "[uncertainty.params]\n",
         "[uncertainty.params]\n"

@@ -18,7 +18,7 @@ from burdenshare.sweep.apply import apply_draw
 from burdenshare.sweep.draws import EVENT_PREFIX, STRATEGY_PREFIX
 from burdenshare.sweep.workload import BargainingWorkload, row_fields
 
-SMA = Path(__file__).resolve().parents[1] / "scenarios" / "sma-2019.toml"
+SMA = Path(__file__).resolve().parents[2] / "scenarios" / "sma-2019.toml"
 
 
 def _with_uncertainty(params: str, strategies: str = "", drop_exponents: bool = False):
