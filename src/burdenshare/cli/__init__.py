@@ -4,13 +4,13 @@ over the application layer (:mod:`burdenshare.app`): parse, call, render.
 - :mod:`.main` — the Typer ``app``, the consoles, user errors (one line each, exit status 2),
   plausibility warnings, loading a scenario
 - :mod:`.options` — options and arguments several commands share (``Annotated`` aliases)
-- :mod:`.render`, :mod:`.render_ledger`, :mod:`.tables` — everything printed (rich tables, JSON)
+- :mod:`.render`, :mod:`.render_ledger`, :mod:`.render_sweep`, :mod:`.tables` — everything
+  printed (rich tables, JSON)
 - :mod:`.help` — help text with rich markup escaped
 
-**Adding a command group** = one module here whose commands decorate ``app`` (``@app.command``)
-or that builds its own ``typer.Typer()`` group, plus one line below: ``from burdenshare.cli
-import mymodule`` or ``app.add_typer(mymodule.group, name="name")``. ``escape_help(app)`` stays
-last.
+**Adding a command group** = one module here and one import line below. The module's commands
+decorate ``app`` (``@app.command("name")``), or the module builds its own ``typer.Typer()``
+group and ends with ``app.add_typer(group, name="name")``. ``escape_help(app)`` stays last.
 """
 
 # One line per command group, in the order of `burdenshare --help`.
