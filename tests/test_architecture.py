@@ -43,3 +43,29 @@ def test_unknown_names_still_reported() -> None:
 
     assert "boulware" in known_names("strategy")
     assert {"bdm", "smp"} <= set(known_names("forecasting model"))
+
+
+def test_cli_stays_thin() -> None:
+    """No module of the CLI over 300 lines and no command function over 60 (decorators and
+    docstring included): the commands parse, call the application layer and render."""
+    import ast
+
+    import burdenshare.cli as cli
+    from burdenshare.cli.main import app
+
+    folder = Path(cli.__file__).parent
+    long_modules = {
+        p.name: n for p in folder.glob("*.py") if (n := len(p.read_text().splitlines())) > 300
+    }
+    assert not long_modules
+    commands = {info.callback.__name__ for info in app.registered_commands}
+    for group in app.registered_groups:
+        commands |= {i.callback.__name__ for i in group.typer_instance.registered_commands}
+    long_commands = {}
+    for path in folder.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef) and node.name in commands:
+                start = min([d.lineno for d in node.decorator_list] + [node.lineno])
+                if node.end_lineno - start + 1 > 60:
+                    long_commands[node.name] = node.end_lineno - start + 1
+    assert commands and not long_commands
