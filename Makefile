@@ -39,11 +39,13 @@ browser-deps:
 
 test: install-test browser-deps
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 lint: install-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports
 
 bench: install-test
 	$(BIN)/python benchmarks/run_all.py

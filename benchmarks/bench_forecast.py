@@ -3,7 +3,7 @@ replication.
 
 Run: `.venv/bin/python benchmarks/bench_forecast.py` (one thread; ~1 minute). Random tables
 (seeded) of n actors; each figure is the mean over the rounds of a short run after a warm-up.
-The oracle is the plain-Python transcription kept in `tests/test_bdm_oracle.py`; the public
+The oracle is the plain-Python transcription kept in `tests/forecast/test_bdm_oracle.py`; the public
 replication's figures (jmckib/bdm-scholz-expected-utility-model, O(n⁶) per round, 2-core
 machine) are quoted from the project's reference notes, not measured here.
 Targets: a round at n = 200 in ≤ 0.1 s, at n = 1,000 in ≤ 10 s, on one core.
@@ -25,7 +25,7 @@ import numpy as np  # noqa: E402
 from burdenshare.forecast.actors import ActorTable  # noqa: E402
 from burdenshare.forecast.bdm import ExpectedUtilityModel  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "forecast"))
 from test_bdm_oracle import Switches, literal_run  # noqa: E402
 
 SIZES = (10, 20, 50, 200, 500, 1000)

@@ -10,7 +10,8 @@ import time
 from collections.abc import Callable
 
 from burdenshare.agreement import ledger, schedule
-from burdenshare.analysis import analyze, effective_indices
+from burdenshare.agreement.projection import effective_indices
+from burdenshare.app import analyze
 from burdenshare.report import build_report
 from burdenshare.scenario import load_scenario
 

@@ -3,7 +3,7 @@
 The top-level names are imported on first use, so ``import burdenshare`` stays light:
 
 - ``burdenshare.load_scenario(path_or_name)`` → :class:`burdenshare.scenario.Scenario`
-- ``burdenshare.analyze(scenario, seed=0)`` → :class:`burdenshare.analysis.AnalysisResults`
+- ``burdenshare.analyze(scenario, seed=0)`` → :class:`burdenshare.app.AnalysisResults`
 - ``burdenshare.Agreement`` (``Agreement(...).schedule()``), ``burdenshare.ledger``
 - ``burdenshare.data`` (the bundled, sourced datasets)
 """
@@ -18,13 +18,13 @@ except PackageNotFoundError:  # running from a source tree without installation
 
 _LAZY = {
     "load_scenario": ("burdenshare.scenario", "load_scenario"),
-    "analyze": ("burdenshare.analysis", "analyze"),
+    "analyze": ("burdenshare.app", "analyze"),
     "Agreement": ("burdenshare.agreement", "Agreement"),
     "ledger": ("burdenshare.agreement", "ledger"),
     "compare": ("burdenshare.agreement", "compare"),
     "build_report": ("burdenshare.report", "build_report"),
 }
-_SUBMODULES = {"data", "scenario", "agreement", "analysis", "report", "store"}
+_SUBMODULES = {"data", "scenario", "agreement", "app", "report", "store"}
 
 __all__ = ["__version__", *_LAZY, *sorted(_SUBMODULES)]
 

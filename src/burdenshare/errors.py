@@ -4,12 +4,18 @@ A user mistake (a bad scenario file, an unknown dataset name, a missing index va
 one :class:`Problem` per thing that is wrong, each naming the file, the line where known, the dotted
 field path, what was expected and what was found. The CLI prints them one per line and exits 2;
 nothing else in the package raises for user input.
+
+The one way to raise for bad input is ``SomeError.single(message, path=..., expected=...,
+found=...)`` (or ``SomeError([Problem(...), ...])`` for several at once). A caller that breaks an
+engine's contract in a way no user input reaches (wrong shapes, a section the caller should have
+checked for) is a bug, raised as :class:`ProgrammerError`, a ``ValueError``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Self
 
 
 @dataclass(frozen=True)
@@ -53,8 +59,15 @@ class BurdenshareError(Exception):
         return "\n".join(str(p) for p in self.problems)
 
     @classmethod
-    def single(cls, message: str, **where: object) -> BurdenshareError:
+    def single(cls, message: str, **where: object) -> Self:
+        """The error with one problem: ``message`` and where (``file``, ``line``, ``path``)
+        and what (``expected``, ``found``)."""
         return cls([Problem(message, **where)])  # type: ignore[arg-type]
+
+
+class ProgrammerError(ValueError):
+    """An engine called against its contract in a way no user input reaches: a bug in the
+    caller, not a user's mistake (those are :class:`BurdenshareError` problems)."""
 
 
 class ScenarioError(BurdenshareError):

@@ -10,6 +10,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from typing import Literal
 
+from burdenshare.errors import ProgrammerError
+
 Currency = Literal["KRW", "USD", "JPY"]
 CURRENCIES: tuple[str, ...] = ("KRW", "USD", "JPY")
 #: ISO 4217 minor units: KRW and JPY have none, USD has cents.
@@ -26,7 +28,7 @@ def money_context() -> localcontext:  # type: ignore[valid-type]
 def quantize(amount: Decimal, quantum: Decimal) -> Decimal:
     """Round ``amount`` half-up to a multiple of ``quantum`` (e.g. 100,000,000 won)."""
     if quantum <= 0:
-        raise ValueError("quantum must be positive")
+        raise ProgrammerError("quantum must be positive")
     with money_context():
         steps = (amount / quantum).quantize(Decimal(1), rounding=ROUND_HALF_UP)
         return steps * quantum

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
-from burdenshare.errors import BurdenshareError, Problem
+from burdenshare.errors import BurdenshareError, Problem, ProgrammerError
 
 T = TypeVar("T")
 
@@ -26,7 +26,7 @@ class Registry(Generic[T]):
 
         def decorate(item: T) -> T:
             if name in self._items:
-                raise ValueError(f"{self.kind} {name!r} registered twice")
+                raise ProgrammerError(f"{self.kind} {name!r} registered twice")
             self._items[name] = item
             return item
 

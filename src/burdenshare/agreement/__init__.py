@@ -6,7 +6,7 @@ yearly amounts and :func:`ledger` the nominal/real/currency/per-troop table.
 
 from burdenshare.agreement.ledger import compare, convert, fx_rate, ledger, price_ratio, troops_in
 from burdenshare.agreement.schedule import BASES, Schedule, YearRow, allocate, schedule
-from burdenshare.agreement.spec import (
+from burdenshare.scenario.agreement import (
     BUILTIN_INDICES,
     AgreementSpec,
     Category,

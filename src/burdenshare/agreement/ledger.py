@@ -56,7 +56,7 @@ from burdenshare.errors import DataError, Problem
 from burdenshare.money import CURRENCIES, money_context
 
 if TYPE_CHECKING:
-    from burdenshare.agreement.spec import AgreementSpec
+    from burdenshare.scenario.agreement import AgreementSpec
 
 __all__ = [
     "EXTEND_RULES",
@@ -423,7 +423,7 @@ EXTEND_RULES = ("rule", "flat")
 
 def _extended(spec: AgreementSpec, last: int, how: str) -> AgreementSpec:
     """``spec`` running to ``last``: by its own escalation rule, or held flat at its last year."""
-    from burdenshare.agreement.spec import AgreementSpec as Spec
+    from burdenshare.scenario.agreement import AgreementSpec as Spec
 
     data = spec.model_dump()
     data["duration"] = last - spec.first_year + 1

@@ -44,7 +44,7 @@ from burdenshare.money import money_context, quantize
 if TYPE_CHECKING:
     import pandas as pd
 
-    from burdenshare.agreement.spec import AgreementSpec
+    from burdenshare.scenario.agreement import AgreementSpec
 
 __all__ = [
     "BASES",
@@ -176,7 +176,7 @@ def _resolve_index(
     name: str, indices: Mapping[str, Mapping[int, object]] | None
 ) -> dict[int, Decimal]:
     """The series ``name``: from ``indices`` if there, else the bundled one, else an error."""
-    from burdenshare.agreement.spec import BUILTIN_INDICES
+    from burdenshare.scenario.agreement import BUILTIN_INDICES
 
     if indices is not None and name in indices:
         return {int(y): to_decimal(v) for y, v in indices[name].items()}
@@ -247,7 +247,7 @@ def schedule(
     when an ``index`` rule needs a year the series does not cover and ``assumed_percent`` is
     unset, or when the series is unknown.
     """
-    from burdenshare.agreement.spec import FixedEscalation, IndexEscalation, NoEscalation
+    from burdenshare.scenario.agreement import FixedEscalation, IndexEscalation, NoEscalation
 
     esc = spec.escalation
     q = spec.rounding

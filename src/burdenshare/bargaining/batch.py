@@ -6,7 +6,7 @@ fixed before the talks, so per side the engine precomputes, for every negotiatio
 target utility ``T[b, s]`` and the outcome it would offer ``P[b, s]`` (a searchsorted into the
 side's outcomes sorted by utility, once per batch when the utilities are shared). The round loop
 is then a few gathers and comparisons on the negotiations still running. Schedules come from the
-same functions the reference engine uses (:mod:`...strategies.schedule`), so the floating-point
+same functions the reference engine uses (:mod:`...strategies.kernels`), so the floating-point
 values are identical. Rows whose strategies are not vectorised (tit-for-tat, random, your own)
 run through the reference engine, row b with seed ``SeedSequence(seed).spawn(batch)[b]``.
 
@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from burdenshare.bargaining import engine
+from burdenshare.bargaining import checks, engine
 from burdenshare.bargaining.engine import SIDES
-from burdenshare.bargaining.strategies import schedule
+from burdenshare.bargaining.strategies import kernels
 from burdenshare.bargaining.strategies.base import Reason, Strategy, child_seed, make_strategy
 from burdenshare.bargaining.strategies.concession import (
     KIND_NASH,
@@ -71,7 +71,7 @@ class StrategyBatch:
     def time_dependent(
         cls,
         e: ArrayLike,
-        eps: ArrayLike = schedule.NEGMAS_TB_EPS,
+        eps: ArrayLike = kernels.NEGMAS_TB_EPS,
         walk_below: ArrayLike = -math.inf,
         walk_from: ArrayLike = 0,
         pareto: ArrayLike = False,
@@ -301,11 +301,11 @@ def negotiate_batch(
             ``engine.sort_utilities`` gives them (callers playing the same rows again, e.g. the
             segments of a sweep, sort once); None to sort here.
     """
-    negmas = engine.check_mode(compat)
-    n_steps = engine.check_steps(n_steps)
+    negmas = checks.check_mode(compat)
+    n_steps = checks.check_steps(n_steps)
     us = [
-        engine.check_utilities(u_opener, "u_opener", (1, 2)),
-        engine.check_utilities(u_responder, "u_responder", (1, 2)),
+        checks.check_utilities(u_opener, "u_opener", (1, 2)),
+        checks.check_utilities(u_responder, "u_responder", (1, 2)),
     ]
     n = us[0].shape[-1]
     if us[1].shape[-1] != n:
@@ -326,15 +326,15 @@ def negotiate_batch(
         )
     rows = _rows(size, us, opener, responder, reserved, discount, masks)
     strategies = [StrategyBatch.build(opener, rows), StrategyBatch.build(responder, rows)]
-    rs = [engine.check_reserved(reserved[i], n_steps, f"reserved[{i}]", rows) for i in range(2)]
+    rs = [checks.check_reserved(reserved[i], n_steps, f"reserved[{i}]", rows) for i in range(2)]
     ds = None
     if discount is not None:
         ds = [
-            np.broadcast_to(engine.check_discount(discount[i], f"discount[{i}]"), (rows,))
+            np.broadcast_to(checks.check_discount(discount[i], f"discount[{i}]"), (rows,))
             for i in range(2)
         ]
     if negmas:
-        engine.check_negmas_inputs(
+        checks.check_negmas_inputs(
             negmas, discount, masks, any(bool((r != r[:, :1]).any()) for r in rs)
         )
         if times is not None or rounds is not None or struck is not None:
@@ -346,8 +346,8 @@ def negotiate_batch(
                     )
                 ]
             )
-    side_times = engine.check_times(times, n_steps, negmas)
-    window = engine.check_rounds(rounds, n_steps)
+    side_times = checks.check_times(times, n_steps, negmas)
+    window = checks.check_rounds(rounds, n_steps)
     struck_in = None
     if struck is not None:
         struck_in = np.asarray(struck, dtype=bool)
@@ -360,7 +360,7 @@ def negotiate_batch(
     for i in range(2):
         if given[i] is not None and (us[i].ndim != 2 or given[i][0].shape != us[i].shape):
             raise _shape_error("presorted", rows, len(given[i][0]))
-    engine.check_seed(seed)
+    checks.check_seed(seed)
     root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     ids = None
     if row_ids is not None:
@@ -524,7 +524,7 @@ class _Side:
                 self.opp_sorted = u_opp[self.order]
             else:
                 self.opp_sorted = np.take_along_axis(u_opp, self.order, axis=1)
-            best = schedule.pareto_positions(self.opp_sorted)
+            best = kernels.pareto_positions(self.opp_sorted)
             if best.shape[0] > 1:
                 best = best[first]
         floor, target, pick, outside = _schedule(
@@ -586,19 +586,19 @@ def _schedule(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
     """Floor, target, offer and outside-option flag per row and round (``[rows, n_steps]``),
     by the same formulas the threshold strategies apply in the reference engine.
-    ``pareto_best`` (``[1 or rows, n]``, :func:`schedule.pareto_positions`) moves the Pareto
+    ``pareto_best`` (``[1 or rows, n]``, :func:`kernels.pareto_positions`) moves the Pareto
     rows' offers to the opponent's best outcome at or above the target."""
     m, steps = reserved.shape
     per_row = u.shape[0] > 1
     worst = np.broadcast_to(sorted_u[:, 0], (m,))
     best = np.broadcast_to(sorted_u[:, -1], (m,))
-    floor = schedule.floors(worst, reserved, negmas)
+    floor = kernels.floors(worst, reserved, negmas)
     kind = strategies.kind
     targets = np.zeros((m, steps))
     td = kind == KIND_TIME_DEPENDENT
     if td.any():
-        a = schedule.concession(times, strategies.e[td], negmas)
-        targets[td] = schedule.time_dependent_targets(
+        a = kernels.concession(times, strategies.e[td], negmas)
+        targets[td] = kernels.time_dependent_targets(
             a, floor[td], best[td], strategies.eps[td], negmas
         )
     keep = np.zeros((m, steps), dtype=bool)
@@ -612,7 +612,7 @@ def _schedule(
             has[:, None], np.maximum(level[:, None], floor[rows]), level[:, None]
         )
         keep[rows] = has[:, None] & (u_point[:, None] >= floor[rows])
-    positions = schedule.pick_positions(sorted_u, targets, negmas)
+    positions = kernels.pick_positions(sorted_u, targets, negmas)
     if pareto_best is not None and strategies.pareto is not None and strategies.pareto.any():
         rows_p = np.flatnonzero(strategies.pareto)
         table = (
@@ -664,13 +664,13 @@ class _Chunk:
         self.delta = (
             None
             if d_rows is None
-            else [schedule.discounts(times[i], d) for i, d in enumerate(d_rows)]
+            else [kernels.discounts(times[i], d) for i, d in enumerate(d_rows)]
         )
         nash = np.full(m, -1, dtype=np.int64)
         if ((strat[0].kind == KIND_NASH) | (strat[1].kind == KIND_NASH)).any():
             u0 = u_rows[0] if u_rows[0].ndim == 2 else u_rows[0][None, :]
             u1 = u_rows[1] if u_rows[1].ndim == 2 else u_rows[1][None, :]
-            nash = schedule.nash_outcomes(u0, u1, self.reserved[0][:, 0], self.reserved[1][:, 0])
+            nash = kernels.nash_outcomes(u0, u1, self.reserved[0][:, 0], self.reserved[1][:, 0])
         self.sides = [
             _Side(
                 u_rows[i],
@@ -788,7 +788,7 @@ class _Chunk:
     def _unstruck(
         self, side: _Side, rows: np.ndarray, picks: np.ndarray, s: int
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Replace struck picks as :func:`schedule.first_unstruck` does, for all rows at once:
+        """Replace struck picks as :func:`kernels.first_unstruck` does, for all rows at once:
         scan up from the target's position for an unstruck outcome, then down to the floor."""
         struck = self.struck
         assert struck is not None
@@ -861,7 +861,7 @@ class _Chunk:
         hits: np.ndarray,
         s: int,
     ) -> None:
-        """:func:`schedule.first_unstruck_pareto` row by row for Pareto rows whose pick is
+        """:func:`kernels.first_unstruck_pareto` row by row for Pareto rows whose pick is
         struck: the opponent's best unstruck outcome at or above the target, else the best
         unstruck one down to the floor."""
         struck = self.struck

@@ -38,7 +38,6 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from burdenshare.bargaining.solutions import SolutionError, pareto_frontier
-from burdenshare.errors import Problem
 
 __all__ = ["Frontier", "frontier_kalai_smorodinsky", "frontier_nash"]
 
@@ -47,10 +46,6 @@ FloatArray = NDArray[np.float64]
 _GRID = 4097  # points of the first Nash scan on a general frontier
 _GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
 _ITER = 200  # bisection / golden-section steps (stop earlier once the bracket is tiny)
-
-
-def _fail(message: str, **where: Any) -> SolutionError:
-    return SolutionError([Problem(message, **where)])
 
 
 @dataclass(frozen=True)
@@ -74,14 +69,18 @@ class Frontier:
         non-increasing (a user error otherwise)."""
         lo, hi = float(lo), float(hi)
         if not (math.isfinite(lo) and math.isfinite(hi) and lo <= hi):
-            raise _fail("the frontier's range must be finite with lo ≤ hi", found=f"[{lo}, {hi}]")
+            raise SolutionError.single(
+                "the frontier's range must be finite with lo ≤ hi", found=f"[{lo}, {hi}]"
+            )
         xs = np.linspace(lo, hi, check)
         ys = np.asarray(f(xs), dtype=np.float64)
         if ys.shape != xs.shape or not np.isfinite(ys).all():
-            raise _fail("the frontier function must map an array to finite values of its shape")
+            raise SolutionError.single(
+                "the frontier function must map an array to finite values of its shape"
+            )
         up = np.flatnonzero(np.diff(ys) > 1e-12 * max(1.0, float(np.abs(ys).max())))
         if up.size:
-            raise _fail(
+            raise SolutionError.single(
                 "a Pareto frontier cannot rise: f must be non-increasing",
                 found=f"f({xs[up[0]]:.6g}) = {ys[up[0]]:.6g} < f({xs[up[0] + 1]:.6g}) = "
                 f"{ys[up[0] + 1]:.6g}",
@@ -94,7 +93,9 @@ class Frontier:
         straight lines; repeated utility vectors count once."""
         pts = np.asarray(points, dtype=np.float64)
         if pts.ndim != 2 or pts.shape[0] != 2 or pts.shape[1] < 1:
-            raise _fail("points must be a [2, k] array of utility vectors", found=str(pts.shape))
+            raise SolutionError.single(
+                "points must be a [2, k] array of utility vectors", found=str(pts.shape)
+            )
         front = pts[:, pareto_frontier(pts)]
         keep = np.r_[True, (np.diff(front, axis=1) != 0).any(axis=0)]
         xs, ys = front[0, keep], front[1, keep]
@@ -108,7 +109,7 @@ class Frontier:
     def pie(cls, size: float = 1.0) -> Frontier:
         """The pie ``u₀ + u₁ = size``, ``u₀ ∈ [0, size]``."""
         if not (math.isfinite(size) and size > 0):
-            raise _fail("the pie's size must be positive", found=str(size))
+            raise SolutionError.single("the pie's size must be positive", found=str(size))
         return cls.from_points([[0.0, size], [size, 0.0]])
 
     # ------------------------------------------------------------------ pieces
@@ -140,7 +141,9 @@ class Frontier:
 def _disagreement(r: ArrayLike) -> tuple[float, float]:
     r_ = np.asarray(r, dtype=np.float64).reshape(-1)
     if r_.shape != (2,) or not np.isfinite(r_).all():
-        raise _fail("the disagreement point is two finite utilities", found=str(r_.tolist()))
+        raise SolutionError.single(
+            "the disagreement point is two finite utilities", found=str(r_.tolist())
+        )
     return float(r_[0]), float(r_[1])
 
 

@@ -51,7 +51,7 @@ from burdenshare.bargaining.utility import (
     TableValue,
     ValueFunction,
 )
-from burdenshare.errors import Problem, ScenarioError, display_path
+from burdenshare.errors import Problem, ProgrammerError, ScenarioError, display_path
 
 if TYPE_CHECKING:
     from burdenshare.scenario.schema import Scenario
@@ -173,7 +173,7 @@ class Domain:
     def discount_at(self, t: float) -> np.ndarray:
         """``d^t`` per party at normalised time ``t ∈ [0, 1]``."""
         if not 0.0 <= t <= 1.0:
-            raise ValueError(f"normalised time must be in [0, 1], got {t}")
+            raise ProgrammerError(f"normalised time must be in [0, 1], got {t}")
         return self.discount**t
 
 

@@ -33,7 +33,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from burdenshare.errors import BurdenshareError, Problem
+from burdenshare.errors import BurdenshareError, Problem, ProgrammerError
 
 __all__ = [
     "GRID_BUDGET",
@@ -58,10 +58,6 @@ class DomainError(BurdenshareError):
     """An outcome space, a utility function or a bargaining domain cannot be built as asked."""
 
 
-def _fail(message: str, **where: Any) -> DomainError:
-    return DomainError([Problem(message, **where)])
-
-
 def _number(value: object) -> float | None:
     """``value`` as a float when it is a real number (booleans are not numbers here)."""
     if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
@@ -82,7 +78,7 @@ class Issue:
 
     def __init__(self, name: str, kind: IssueKind, values: Sequence[Any], numbers: np.ndarray):
         if not values:
-            raise _fail("an issue needs at least one value", path=name)
+            raise DomainError.single("an issue needs at least one value", path=name)
         self.name = name
         self.kind: IssueKind = kind
         self.values: tuple[Any, ...] = tuple(values)
@@ -98,7 +94,7 @@ class Issue:
     def integer(cls, name: str, low: int, high: int) -> Issue:
         """The whole numbers ``low … high`` (inclusive)."""
         if high < low:
-            raise _fail(
+            raise DomainError.single(
                 "range is empty", path=name, expected=f"high >= low ({low})", found=str(high)
             )
         _check_count(name, high - low + 1)
@@ -111,7 +107,7 @@ class Issue:
         options = list(options)
         repeated = sorted({str(o) for o in options if options.count(o) > 1})
         if repeated:
-            raise _fail("options repeat", path=name, found=", ".join(repeated))
+            raise DomainError.single("options repeat", path=name, found=", ".join(repeated))
         return cls(name, "categorical", options, np.arange(len(options), dtype=np.float64))
 
     @classmethod
@@ -144,7 +140,7 @@ class Issue:
         gaps, so the gap between neighbours never exceeds ``step``.
         """
         if not (math.isfinite(low) and math.isfinite(high)) or not high > low:
-            raise _fail(
+            raise DomainError.single(
                 "range is empty or reversed",
                 path=name,
                 expected=f"finite low < high (low = {low:g})",
@@ -156,7 +152,7 @@ class Issue:
             grid = np.unique(np.asarray(points, dtype=np.float64))
             outside = grid[(grid < low - tol) | (grid > high + tol) | ~np.isfinite(grid)]
             if grid.size == 0 or outside.size:
-                raise _fail(
+                raise DomainError.single(
                     "grid points outside the issue's range",
                     path=name,
                     expected=f"points within [{low:g}, {high:g}]",
@@ -168,7 +164,7 @@ class Issue:
             bad = [b for _, b in pieces if not (math.isfinite(b) and b > 0)]
             starts = [a for a, _ in pieces]
             if not pieces or bad or starts != sorted(starts) or starts[0] > low + tol:
-                raise _fail(
+                raise DomainError.single(
                     "piecewise grid steps must start at or below the issue's low end, in "
                     "increasing order, each step > 0",
                     path=name,
@@ -189,7 +185,7 @@ class Issue:
             grid = np.array([low, high])
         else:
             if not (math.isfinite(step) and step > 0):
-                raise _fail("grid step must be > 0", path=name, found=f"{step:g}")
+                raise DomainError.single("grid step must be > 0", path=name, found=f"{step:g}")
             n_steps = math.floor(span / step + 1e-9)
             _check_count(name, n_steps + 2)
             grid = low + step * np.arange(n_steps + 1, dtype=np.float64)
@@ -256,7 +252,7 @@ class Issue:
                         return k
                     if abs(grid[k] - number) <= tol:
                         return k
-        raise _fail(
+        raise DomainError.single(
             f"value not in issue '{self.name}'",
             path=self.name,
             expected=self.domain(),
@@ -266,7 +262,7 @@ class Issue:
 
 def _check_count(name: str, count: int) -> None:
     if count > MAX_OUTCOMES:
-        raise _fail(
+        raise DomainError.single(
             "too many values on one issue",
             path=name,
             expected=f"at most {MAX_OUTCOMES:,} (use a coarser grid step)",
@@ -325,17 +321,17 @@ class OutcomeSpace:
     def __init__(self, issues: Sequence[Issue], *, max_outcomes: int = MAX_OUTCOMES) -> None:
         issues = tuple(issues)
         if not issues:
-            raise _fail("an outcome space needs at least one issue")
+            raise DomainError.single("an outcome space needs at least one issue")
         names = [i.name for i in issues]
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:
-            raise _fail("issue names repeat", found=", ".join(repeated))
+            raise DomainError.single("issue names repeat", found=", ".join(repeated))
         self.issues = issues
         self.names: tuple[str, ...] = tuple(names)
         self.shape: tuple[int, ...] = tuple(len(i) for i in issues)
         n = math.prod(self.shape)
         if n > max_outcomes:
-            raise _fail(
+            raise DomainError.single(
                 "outcome space too large",
                 expected=f"at most {max_outcomes:,} outcomes (coarser grids or fewer issues)",
                 found=f"{n:,} = " + " × ".join(f"{s:,}" for s in self.shape),
@@ -370,7 +366,7 @@ class OutcomeSpace:
         try:
             return self.issues[self._position[name]]
         except KeyError:
-            raise _fail(
+            raise DomainError.single(
                 f"unknown issue '{name}'", expected="one of " + ", ".join(self.names)
             ) from None
 
@@ -406,12 +402,14 @@ class OutcomeSpace:
         ``sum(v[indices[:, j]] for j, v in enumerate(per_issue))`` without the index matrix.
         """
         if len(per_issue) != self.n_issues:
-            raise ValueError(f"{len(per_issue)} vectors for {self.n_issues} issues")
+            raise ProgrammerError(f"{len(per_issue)} vectors for {self.n_issues} issues")
         total = np.zeros(self.shape, dtype=np.float64)
         for j, vec in enumerate(per_issue):
             vec = np.asarray(vec, dtype=np.float64)
             if vec.shape != (self.shape[j],):
-                raise ValueError(f"issue {self.names[j]}: {vec.shape} for {self.shape[j]} values")
+                raise ProgrammerError(
+                    f"issue {self.names[j]}: {vec.shape} for {self.shape[j]} values"
+                )
             axis = [1] * self.n_issues
             axis[j] = self.shape[j]
             total += vec.reshape(axis)
@@ -422,14 +420,14 @@ class OutcomeSpace:
         """Outcome numbers of value-index rows (``[m, n_issues]`` → ``[m]``; one row → scalar)."""
         idx = np.asarray(indices, dtype=np.int64)
         if idx.shape[-1] != self.n_issues or np.any(idx < 0) or np.any(idx >= self.shape):
-            raise ValueError(f"value indices out of range for {self!r}")
+            raise ProgrammerError(f"value indices out of range for {self!r}")
         return idx @ self.strides
 
     def unravel(self, outcome: int | np.ndarray) -> np.ndarray:
         """Value indices of outcome numbers (``[m]`` → ``[m, n_issues]``)."""
         i = np.asarray(outcome, dtype=np.int64)
         if np.any(i < 0) or np.any(i >= self.n_outcomes):
-            raise ValueError(f"outcome number out of range 0..{self.n_outcomes - 1}")
+            raise ProgrammerError(f"outcome number out of range 0..{self.n_outcomes - 1}")
         return (i[..., None] // self.strides) % np.asarray(self.shape, dtype=np.int64)
 
     def index_of(self, outcome: Mapping[str, Any], *, snap: bool = False) -> int:
@@ -453,7 +451,7 @@ class OutcomeSpace:
         """Outcome number ``i`` as ``{issue: value}``."""
         i = int(i)
         if not 0 <= i < self.n_outcomes:
-            raise _fail(
+            raise DomainError.single(
                 "outcome number out of range",
                 expected=f"0 … {self.n_outcomes - 1}",
                 found=str(i),

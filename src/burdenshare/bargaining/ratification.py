@@ -45,7 +45,7 @@ from burdenshare.errors import BurdenshareError, Problem
 from burdenshare.registry import Registry
 
 if TYPE_CHECKING:
-    from burdenshare.scenario.schema import Ratifier as RatifierSpec
+    from burdenshare.scenario.schema import RatifierSpec
 
 __all__ = [
     "RATIFIERS",
@@ -65,7 +65,7 @@ __all__ = [
     "tied_hands_utility",
     "two_level_win_set",
     "two_level_zopa",
-    "zopa",
+    "zopa_mask",
 ]
 
 BoolArray = NDArray[np.bool_]
@@ -74,10 +74,6 @@ IntArray = NDArray[np.int64]
 
 # outcomes per block in the pass-probability recursion (memory: block × reachable totals floats)
 _BLOCK = 16384
-
-
-def _fail(message: str, **where: object) -> BurdenshareError:
-    return BurdenshareError([Problem(message, **where)])  # type: ignore[arg-type]
 
 
 def _readonly(array: np.ndarray) -> np.ndarray:
@@ -111,7 +107,7 @@ class Rule:
 
     def __post_init__(self) -> None:
         if not 0 < self.fraction <= 1 or (self.strict and self.fraction == 1):
-            raise _fail(
+            raise BurdenshareError.single(
                 "threshold out of range",
                 path="threshold",
                 expected="a fraction in (0, 1] (strictly below 1 for a strict rule)",
@@ -136,17 +132,21 @@ class Rule:
         if isinstance(value, str):
             return RULES.get(value)
         if isinstance(value, bool) or not isinstance(value, int | float | Fraction):
-            raise _fail(
+            raise BurdenshareError.single(
                 "not a threshold",
                 path=path,
                 expected='"simple_majority", "two_thirds", "unanimity" or a fraction in (0, 1]',
                 found=repr(value),
             )
         if isinstance(value, float) and not math.isfinite(value):
-            raise _fail("threshold out of range", path=path, expected="(0, 1]", found=repr(value))
+            raise BurdenshareError.single(
+                "threshold out of range", path=path, expected="(0, 1]", found=repr(value)
+            )
         fraction = value if isinstance(value, Fraction) else Fraction(repr(value))
         if not 0 < fraction <= 1:
-            raise _fail("threshold out of range", path=path, expected="(0, 1]", found=repr(value))
+            raise BurdenshareError.single(
+                "threshold out of range", path=path, expected="(0, 1]", found=repr(value)
+            )
         return cls(str(value), fraction)
 
 
@@ -232,10 +232,12 @@ def _outcome_indices(outcomes: ArrayLike, n: int) -> IntArray:
     if idx.size == 0:
         return np.zeros(idx.shape, dtype=np.int64)
     if idx.dtype == np.bool_ or not np.issubdtype(idx.dtype, np.integer):
-        raise _fail("outcomes must be integer indices", found=str(idx.dtype))
+        raise BurdenshareError.single("outcomes must be integer indices", found=str(idx.dtype))
     if idx.size and (idx.min() < 0 or idx.max() >= n):
         bad = idx[(idx < 0) | (idx >= n)].flat[0]
-        raise _fail("outcome index out of range", expected=f"0 … {n - 1}", found=str(int(bad)))
+        raise BurdenshareError.single(
+            "outcome index out of range", expected=f"0 … {n - 1}", found=str(int(bad))
+        )
     return idx.astype(np.int64, copy=False)
 
 
@@ -250,7 +252,9 @@ def _logistic(x: FloatArray) -> FloatArray:
 
 def _check_scale(scale: float) -> float:
     if not (isinstance(scale, int | float) and math.isfinite(scale) and scale > 0):
-        raise _fail("logistic scale must be a positive number", path="scale", found=repr(scale))
+        raise BurdenshareError.single(
+            "logistic scale must be a positive number", path="scale", found=repr(scale)
+        )
     return float(scale)
 
 
@@ -259,7 +263,9 @@ def _mask(win_set: ArrayLike | Ratifier) -> BoolArray:
         return win_set.win_set()
     mask = np.asarray(win_set)
     if mask.dtype != np.bool_ or mask.ndim != 1:
-        raise _fail("a win-set is a 1-d boolean mask over outcomes", found=f"{mask.dtype}")
+        raise BurdenshareError.single(
+            "a win-set is a 1-d boolean mask over outcomes", found=f"{mask.dtype}"
+        )
     return mask
 
 
@@ -311,9 +317,11 @@ class Unconstrained(Ratifier):
 
     def __init__(self, n_outcomes: int, name: str = "no ratification") -> None:
         if isinstance(n_outcomes, bool) or not isinstance(n_outcomes, int | np.integer):
-            raise _fail("n_outcomes must be an integer", found=repr(n_outcomes))
+            raise BurdenshareError.single("n_outcomes must be an integer", found=repr(n_outcomes))
         if n_outcomes < 1:
-            raise _fail("the outcome space is empty", expected=">= 1", found=str(n_outcomes))
+            raise BurdenshareError.single(
+                "the outcome space is empty", expected=">= 1", found=str(n_outcomes)
+            )
         self.n_outcomes = int(n_outcomes)
         self.name = name
         self._mask = _readonly(np.ones(self.n_outcomes, dtype=bool))
@@ -367,7 +375,7 @@ class VotingBody(Ratifier):
         util = np.array(utility, dtype=np.float64, ndmin=2)
         seat = np.asarray(seats)
         if util.ndim != 2 or util.shape[1] < 1 or util.shape[0] < 1:
-            raise _fail(
+            raise BurdenshareError.single(
                 "utility must be a [members, outcomes] array",
                 path="utility",
                 found=str(np.shape(utility)),
@@ -409,7 +417,7 @@ class VotingBody(Ratifier):
         held = int(seat.sum())
         total = held if total_seats is None else int(total_seats)
         if total < held:
-            raise _fail(
+            raise BurdenshareError.single(
                 "members hold more seats than the body",
                 path="total_seats",
                 expected=f"at least {held}",
@@ -467,7 +475,7 @@ class VotingBody(Ratifier):
         """
         v = np.asarray(values, dtype=np.float64)
         if v.ndim != 2 or v.shape[0] < 1 or v.shape[1] < 1 or not np.isfinite(v).all():
-            raise _fail(
+            raise BurdenshareError.single(
                 "values must be a finite [outcomes, issues] array",
                 path="values",
                 found=str(v.shape),
@@ -689,10 +697,10 @@ class AllOf(Ratifier):
         for part in parts:
             flat.extend(part.parts if isinstance(part, AllOf) else [part])
         if not flat:
-            raise _fail("a composition needs at least one ratifier", path="parts")
+            raise BurdenshareError.single("a composition needs at least one ratifier", path="parts")
         sizes = {p.n_outcomes for p in flat}
         if len(sizes) != 1:
-            raise _fail(
+            raise BurdenshareError.single(
                 "ratifiers are over different outcome spaces",
                 path="parts",
                 found=", ".join(str(p.n_outcomes) for p in flat),
@@ -745,7 +753,7 @@ class AllOf(Ratifier):
 
 
 # --------------------------------------------------------------------------- two-level analysis
-def zopa(utilities: ArrayLike, reserved: ArrayLike) -> BoolArray:
+def zopa_mask(utilities: ArrayLike, reserved: ArrayLike) -> BoolArray:
     """The zone of possible agreement: ``{o : u_p(o) ≥ r_p for every party p}``.
 
     ``utilities`` is ``[n_parties, n_outcomes]`` (two for a bilateral talk), ``reserved`` one
@@ -754,7 +762,7 @@ def zopa(utilities: ArrayLike, reserved: ArrayLike) -> BoolArray:
     u = np.asarray(utilities, dtype=np.float64)
     r = np.asarray(reserved, dtype=np.float64)
     if u.ndim != 2 or r.shape != (u.shape[0],):
-        raise _fail(
+        raise BurdenshareError.single(
             "utilities must be [parties, outcomes] with one reserved value per party",
             found=f"{u.shape} and {r.shape}",
         )
@@ -764,7 +772,7 @@ def zopa(utilities: ArrayLike, reserved: ArrayLike) -> BoolArray:
 def two_level_win_set(ratifier_a: Ratifier, ratifier_b: Ratifier) -> BoolArray:
     """Outcomes both ratifiers approve: ``W_a ∩ W_b`` (Putnam 1988, p. 437)."""
     if ratifier_a.n_outcomes != ratifier_b.n_outcomes:
-        raise _fail(
+        raise BurdenshareError.single(
             "ratifiers are over different outcome spaces",
             found=f"{ratifier_a.n_outcomes} and {ratifier_b.n_outcomes}",
         )
@@ -777,9 +785,9 @@ def two_level_zopa(
     """Deals both negotiators prefer to no deal *and* both ratifiers approve:
     ``W_a ∩ W_b ∩ ZOPA``. With two unconstrained ratifiers this is the ZOPA itself."""
     both = two_level_win_set(ratifier_a, ratifier_b)
-    zone = zopa(utilities, reserved)
+    zone = zopa_mask(utilities, reserved)
     if zone.shape != both.shape:
-        raise _fail(
+        raise BurdenshareError.single(
             "utilities and ratifiers are over different outcome spaces",
             found=f"{zone.shape[0]} and {both.shape[0]}",
         )
@@ -792,7 +800,9 @@ def tied_hands(acceptable: ArrayLike, win_set: ArrayLike | Ratifier) -> BoolArra
     acc = _mask(acceptable)
     mask = _mask(win_set)
     if acc.shape != mask.shape:
-        raise _fail("masks over different outcome spaces", found=f"{acc.shape} and {mask.shape}")
+        raise BurdenshareError.single(
+            "masks over different outcome spaces", found=f"{acc.shape} and {mask.shape}"
+        )
     return acc & mask
 
 
@@ -810,7 +820,9 @@ def tied_hands_utility(
     u = np.asarray(utility, dtype=np.float64)
     mask = _mask(win_set)
     if u.shape != mask.shape:
-        raise _fail("utility and win-set differ in length", found=f"{u.shape} and {mask.shape}")
+        raise BurdenshareError.single(
+            "utility and win-set differ in length", found=f"{u.shape} and {mask.shape}"
+        )
     floor = min(float(u.min()), float(reservation)) - 1.0
     return np.where(mask, u, floor)
 
@@ -835,7 +847,7 @@ def ratify(outcome: int, *ratifiers: Ratifier) -> Ratification:
     either side voids the deal and talks continue.
     """
     if not ratifiers:
-        raise _fail("ratify needs at least one ratifier")
+        raise BurdenshareError.single("ratify needs at least one ratifier")
     votes = tuple(r.votes(outcome) for r in ratifiers)
     return Ratification(votes[0].outcome, all(v.passed for v in votes), votes)
 
@@ -871,7 +883,7 @@ class RatifierInputs:
     def party(self, what: str) -> tuple[FloatArray, float]:
         """The party's utility and reservation value, or an error saying who needed them."""
         if self.party_utility is None or self.party_reservation is None:
-            raise _fail(
+            raise BurdenshareError.single(
                 f"{what} takes its party's preferences, but none were given",
                 path=self.path,
                 expected="party_utility and party_reservation (the party's [preferences])",
@@ -887,7 +899,7 @@ class RatifierInputs:
         options = self.categories.get(issue)
         if isinstance(value, str) and options is not None and value in options:
             return float(list(options).index(value))
-        raise _fail(
+        raise BurdenshareError.single(
             f"cannot place value on issue '{issue}'",
             path=path,
             expected="a number, true/false, or one of the issue's categories",
@@ -994,7 +1006,7 @@ def _veto_players_from_spec(spec: RatifierSpec, inputs: RatifierInputs) -> Ratif
     """
     unknown = sorted(set(inputs.veto_preferences) - set(spec.veto_players))
     if unknown:
-        raise _fail(
+        raise BurdenshareError.single(
             "preferences given for players the scenario does not name",
             path=f"{inputs.path}.veto_players",
             expected="one of " + ", ".join(spec.veto_players),
@@ -1010,7 +1022,7 @@ def _veto_players_from_spec(spec: RatifierSpec, inputs: RatifierInputs) -> Ratif
         reservations.append(float(reservation))
     shapes = {u.shape for u in utilities}
     if shapes != {(inputs.n_outcomes,)}:
-        raise _fail(
+        raise BurdenshareError.single(
             "a veto player's utility does not cover the outcome space",
             path=f"{inputs.path}.veto_players",
             expected=f"{inputs.n_outcomes} values",
@@ -1047,7 +1059,7 @@ def ratifier_from_spec(
     ids = tuple(issue_ids)
     v = np.asarray(values, dtype=np.float64)
     if v.ndim != 2 or v.shape[1] != len(ids) or v.shape[0] < 1:
-        raise _fail(
+        raise BurdenshareError.single(
             "values must be [outcomes, issues] with one column per issue id",
             path=path,
             expected=f"{len(ids)} columns",
@@ -1055,7 +1067,7 @@ def ratifier_from_spec(
         )
     ranges = np.asarray(issue_ranges, dtype=np.float64)
     if ranges.shape != (len(ids), 2):
-        raise _fail(
+        raise BurdenshareError.single(
             "issue_ranges needs one (min, max) per issue",
             path=path,
             expected=f"{len(ids)} pairs",
@@ -1065,7 +1077,7 @@ def ratifier_from_spec(
     spans = ranges[:, 1] - ranges[:, 0]
     bad = [iid for iid, s in zip(ids, spans, strict=True) if iid not in cats and not s > 0]
     if bad:
-        raise _fail(
+        raise BurdenshareError.single(
             "an issue's range is empty", path=path, expected="max > min", found=", ".join(bad)
         )
     spans = np.where(spans > 0, spans, 1.0)
@@ -1073,7 +1085,7 @@ def ratifier_from_spec(
     if party_utility is not None:
         utility = np.asarray(party_utility, dtype=np.float64)
         if utility.shape != (v.shape[0],):
-            raise _fail(
+            raise BurdenshareError.single(
                 "party_utility does not cover the outcome space",
                 path=path,
                 expected=f"{v.shape[0]} values",

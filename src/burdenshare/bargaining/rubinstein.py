@@ -47,13 +47,11 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from burdenshare.bargaining.solutions import SolutionError, check_problem
-from burdenshare.errors import Problem
 
 __all__ = [
     "DiscreteRubinstein",
@@ -66,17 +64,13 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 
-def _fail(message: str, **where: Any) -> SolutionError:
-    return SolutionError([Problem(message, **where)])
-
-
 def _deltas(delta1: ArrayLike, delta2: ArrayLike) -> tuple[FloatArray, FloatArray]:
     d1, d2 = np.broadcast_arrays(
         np.asarray(delta1, dtype=np.float64), np.asarray(delta2, dtype=np.float64)
     )
     for name, d in (("delta1", d1), ("delta2", d2)):
         if not ((d >= 0) & (d <= 1)).all():  # NaN fails too
-            raise _fail(
+            raise SolutionError.single(
                 "a discount factor must lie in [0, 1]", path=name, found=str(np.asarray(d).tolist())
             )
     return d1, d2
@@ -84,7 +78,9 @@ def _deltas(delta1: ArrayLike, delta2: ArrayLike) -> tuple[FloatArray, FloatArra
 
 def _first(first: int) -> int:
     if first not in (0, 1):
-        raise _fail("the first proposer is player 0 or 1", path="first", found=repr(first))
+        raise SolutionError.single(
+            "the first proposer is player 0 or 1", path="first", found=repr(first)
+        )
     return int(first)
 
 
@@ -92,9 +88,13 @@ def _rounds(rounds: int) -> int:
     try:
         t = operator.index(rounds)
     except TypeError:
-        raise _fail("rounds must be an integer", path="rounds", found=repr(rounds)) from None
+        raise SolutionError.single(
+            "rounds must be an integer", path="rounds", found=repr(rounds)
+        ) from None
     if t < 1:
-        raise _fail("at least one round", path="rounds", expected="≥ 1", found=str(t))
+        raise SolutionError.single(
+            "at least one round", path="rounds", expected="≥ 1", found=str(t)
+        )
     return t
 
 
@@ -115,7 +115,7 @@ def rubinstein_split(
     first = _first(first)
     denom = 1.0 - d1 * d2
     if (denom <= 0).any():
-        raise _fail(
+        raise SolutionError.single(
             "the infinite-horizon split needs some impatience",
             path="delta1, delta2",
             expected="δ_0·δ_1 < 1",
@@ -171,10 +171,14 @@ def rubinstein_discrete(
     admissible outcomes (offers outside it are not possible)."""
     u_, r_, m = check_problem(u, r, mask)
     if u_.shape[0] != 2:
-        raise _fail("alternating offers is a two-party game", found=f"{u_.shape[0]} parties")
+        raise SolutionError.single(
+            "alternating offers is a two-party game", found=f"{u_.shape[0]} parties"
+        )
     d_ = np.asarray(delta, dtype=np.float64).reshape(-1)
     if d_.shape != (2,):
-        raise _fail("one discount factor per party", path="delta", found=str(np.shape(delta)))
+        raise SolutionError.single(
+            "one discount factor per party", path="delta", found=str(np.shape(delta))
+        )
     d = np.stack(_deltas(d_[0], d_[1]))
     first, t_max = _first(first), _rounds(rounds)
     proposers = (first + np.arange(t_max)) % 2

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -31,7 +32,7 @@ from burdenshare.bargaining.domain import Domain, domain_from_scenario
 from burdenshare.bargaining.engine import Negotiation, negotiate
 from burdenshare.bargaining.ratification import Ratifier, ratifier_from_spec, tied_hands_utility
 from burdenshare.bargaining.strategies import Strategy
-from burdenshare.errors import BurdenshareError, Problem
+from burdenshare.errors import BurdenshareError, Problem, ProgrammerError
 from burdenshare.scenario import Scenario
 
 __all__ = [
@@ -47,8 +48,8 @@ __all__ = [
     "reservation_mask",
     "round_of",
     "scenario_ratifiers",
+    "scenario_win_set",
     "segments",
-    "two_level_win_set",
 ]
 
 
@@ -150,7 +151,7 @@ def clocks(scenario: Scenario, n_steps: int) -> tuple[np.ndarray, np.ndarray] | 
     """Each side's relative time per round (sending party first), or None for the engines'
     default clock: ``t_s = min(1, s / s_c)`` with ``s_c`` the round of the party's
     ``[bargaining] concede_by`` date."""
-    from burdenshare.bargaining.strategies import schedule
+    from burdenshare.bargaining.strategies import kernels
 
     spec = scenario.bargaining
     dates = round_dates(scenario, n_steps)
@@ -160,7 +161,7 @@ def clocks(scenario: Scenario, n_steps: int) -> tuple[np.ndarray, np.ndarray] | 
     for role in ("sending", "host"):
         day = spec.concede_by.get(scenario.party_id(role))
         if day is None:
-            out.append(schedule.relative_times(n_steps, False))
+            out.append(kernels.relative_times(n_steps, False))
             continue
         end = min(round_of(dates, day), n_steps - 1)
         t = np.ones(n_steps) if end == 0 else np.minimum(np.arange(n_steps) / end, 1.0)
@@ -249,7 +250,7 @@ def reserved_path(scenario: Scenario, domain: Domain, party: str, n_steps: int) 
     return path
 
 
-def two_level_win_set(
+def scenario_win_set(
     scenario: Scenario, domain: Domain, ratifiers: Mapping[str, Ratifier] | None = None
 ) -> np.ndarray:
     """Outcomes both sides' ratifiers accept; a ratifier also holds its party to its per-issue
@@ -386,7 +387,7 @@ def bargain_scenario(
         if ratification:
             ratifiers = scenario_ratifiers(sc, dom)
             seg_win = (
-                win_set if (win_set is not None and sc is scenario) else two_level_win_set(
+                win_set if (win_set is not None and sc is scenario) else scenario_win_set(
                     sc, dom, ratifiers
                 )
             )  # fmt: skip
@@ -487,7 +488,7 @@ def base_runs(scenario: Scenario, domain: Domain | None = None, *, seed: int = 0
 
     spec = scenario.bargaining
     if spec is None:
-        raise ValueError("scenario has no [bargaining] section")
+        raise ProgrammerError("scenario has no [bargaining] section")
     if domain is None:
         domain = domain_from_scenario(scenario, grid=dict(spec.grid) or None)
     uncertain = [e for e in scenario.events if e.set and e.uncertain][:3]
@@ -526,6 +527,14 @@ class ScenarioBargainingResults:
     #: the same traces' pairs with the sending party's no-floor outside option (ratified), or {}
     no_floor: dict[tuple[str, str], Negotiation]
 
+    def tables(self) -> dict[str, Any]:
+        """Result tables for the store: the tournament (one row per negotiation, enums as
+        text) and its summary per (ratified, opener, responder)."""
+        games = self.tournament.copy()  # type: ignore[attr-defined]
+        for col in ("ended_by", "reason"):
+            games[col] = games[col].astype(str)
+        return {"bargaining_tournament": games, "bargaining_summary": self.summary}
+
 
 def scenario_bargaining(scenario: Scenario, *, seed: int = 0) -> ScenarioBargainingResults:
     """Run the scenario's ``[bargaining]`` section: analysis, tournament and traces."""
@@ -534,12 +543,12 @@ def scenario_bargaining(scenario: Scenario, *, seed: int = 0) -> ScenarioBargain
 
     spec = scenario.bargaining
     if spec is None:
-        raise ValueError("scenario has no [bargaining] section")
+        raise ProgrammerError("scenario has no [bargaining] section")
     domain = domain_from_scenario(scenario, grid=dict(spec.grid) or None)
     opener, responder = scenario.party_id("sending"), scenario.party_id("host")
     i, j = domain.parties.index(opener), domain.parties.index(responder)
     two = domain.select([opener, responder])
-    win_set = two_level_win_set(scenario, domain)
+    win_set = scenario_win_set(scenario, domain)
     reserved = (
         reserved_path(scenario, domain, opener, spec.steps),
         reserved_path(scenario, domain, responder, spec.steps),

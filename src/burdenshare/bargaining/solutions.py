@@ -48,13 +48,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from burdenshare.bargaining.outcomes import DomainError
-from burdenshare.errors import Problem
 from burdenshare.registry import Registry
 
 __all__ = [
@@ -91,10 +89,6 @@ class SolutionError(DomainError):
     """Utility arrays, reservation values or a mask that define no bargaining problem."""
 
 
-def _fail(message: str, **where: Any) -> SolutionError:
-    return SolutionError([Problem(message, **where)])
-
-
 # --------------------------------------------------------------------------- input checks
 
 
@@ -109,14 +103,14 @@ def check_problem(
     """
     u_ = np.asarray(u, dtype=np.float64)
     if u_.ndim != 2 or u_.shape[0] < 2 or u_.shape[1] < 1:
-        raise _fail(
+        raise SolutionError.single(
             "utilities must be an array [parties, outcomes] with at least two parties",
             expected="shape (2, n_outcomes)",
             found=f"shape {u_.shape}",
         )
     if not np.isfinite(u_).all():
         bad = np.argwhere(~np.isfinite(u_))[0]
-        raise _fail(
+        raise SolutionError.single(
             "utilities must be finite",
             path=f"u[{bad[0]}, {bad[1]}]",
             found=str(u_[bad[0], bad[1]]),
@@ -126,19 +120,19 @@ def check_problem(
     else:
         r_ = np.asarray(r, dtype=np.float64).reshape(-1)
         if r_.shape != (u_.shape[0],):
-            raise _fail(
+            raise SolutionError.single(
                 "one reservation value per party",
                 expected=f"{u_.shape[0]} values",
                 found=f"shape {np.shape(r)}",
             )
         if not np.isfinite(r_).all():
-            raise _fail("reservation values must be finite", found=str(r_.tolist()))
+            raise SolutionError.single("reservation values must be finite", found=str(r_.tolist()))
     if mask is None:
         m = np.ones(u_.shape[1], dtype=bool)
     else:
         m = np.asarray(mask)
         if m.dtype != np.bool_ or m.shape != (u_.shape[1],):
-            raise _fail(
+            raise SolutionError.single(
                 "the admissible mask must be one bool per outcome",
                 expected=f"bool array of shape ({u_.shape[1]},)",
                 found=f"{m.dtype} array of shape {m.shape}",
@@ -280,7 +274,9 @@ def _pick(candidates: BoolArray, *keys: FloatArray) -> int | None:
 
 def _required(r: ArrayLike | None) -> ArrayLike:
     if r is None:
-        raise _fail("this solution needs the reservation (disagreement) values", path="r")
+        raise SolutionError.single(
+            "this solution needs the reservation (disagreement) values", path="r"
+        )
     return r
 
 
@@ -351,7 +347,7 @@ def frontier_distance(points: ArrayLike, frontier: ArrayLike) -> FloatArray:
     pts = np.asarray(points, dtype=np.float64)
     front = np.asarray(frontier, dtype=np.float64)
     if pts.ndim != 2 or front.ndim != 2 or pts.shape[0] != front.shape[0]:
-        raise _fail(
+        raise SolutionError.single(
             "points and frontier must be [parties, k] arrays with the same number of parties",
             found=f"shapes {pts.shape} and {front.shape}",
         )

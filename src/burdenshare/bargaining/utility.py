@@ -54,7 +54,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from burdenshare.bargaining.outcomes import DomainError, Issue, OutcomeSpace
-from burdenshare.errors import Problem
+from burdenshare.errors import Problem, ProgrammerError
 from burdenshare.registry import Registry
 
 __all__ = [
@@ -407,7 +407,7 @@ class LinearAdditiveUtility:
     def discounted(self, utility: np.ndarray | float, t: float) -> np.ndarray | float:
         """``d^t · utility`` at normalised time ``t ∈ [0, 1]``."""
         if not 0.0 <= t <= 1.0:
-            raise ValueError(f"normalised time must be in [0, 1], got {t}")
+            raise ProgrammerError(f"normalised time must be in [0, 1], got {t}")
         return utility * self.discount**t
 
     def sensitivity(self, issue: str) -> float:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from burdenshare.errors import ProgrammerError
 from burdenshare.forecast.actors import ActorTable
 from burdenshare.forecast.montecarlo import MonteCarloResult, Noise, monte_carlo
 from burdenshare.forecast.registry import load_models
@@ -35,7 +36,7 @@ def actor_table_from_scenario(scenario: Scenario) -> ActorTable:
     """The scenario's ``[actors]`` as an :class:`ActorTable` (dimensions in file order)."""
     section = scenario.actors
     if section is None:
-        raise ValueError("scenario has no [actors] section")
+        raise ProgrammerError("scenario has no [actors] section")
     dims = list(section.dimensions)
     actors = list(section.table.values())
     return ActorTable.from_arrays(
@@ -231,7 +232,7 @@ def forecast_scenario(scenario: Scenario, *, seed: int = 0) -> ScenarioForecast:
     """Run every model the scenario's ``[actors]`` names (and its Monte Carlo, if noise is set)."""
     section = scenario.actors
     if section is None:
-        raise ValueError("scenario has no [actors] section")
+        raise ProgrammerError("scenario has no [actors] section")
     table = actor_table_from_scenario(scenario)
     runs = {
         name: run_model(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from burdenshare import __version__
@@ -9,9 +10,9 @@ from burdenshare.report.html import render_page
 from burdenshare.report.sections import Section, build_sections, register_section
 
 if TYPE_CHECKING:
-    from burdenshare.analysis import AnalysisResults
+    from burdenshare.app.analyze import AnalysisResults
 
-__all__ = ["Section", "build_report", "register_section"]
+__all__ = ["Section", "build_report", "register_section", "write_report"]
 
 
 def build_report(results: AnalysisResults) -> str:
@@ -26,3 +27,14 @@ def build_report(results: AnalysisResults) -> str:
             f"{results.seed} · generated {results.started_at:%Y-%m-%d %H:%M} UTC"
         ),
     )
+
+
+def write_report(results: AnalysisResults, path: Path) -> Path:
+    """Write the report for ``results`` to ``path`` (its folder made if missing), through a
+    temporary name so that an interrupted run never leaves half a report; returns ``path``."""
+    page = build_report(results)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".html.tmp")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(path)
+    return path

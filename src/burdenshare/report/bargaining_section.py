@@ -14,7 +14,7 @@ from burdenshare.report.sections import Section, register_section
 from burdenshare.sweep.bottom_line import money
 
 if TYPE_CHECKING:
-    from burdenshare.analysis import AnalysisResults
+    from burdenshare.app.analyze import AnalysisResults
     from burdenshare.bargaining.engine import Negotiation
     from burdenshare.bargaining.scenario import ScenarioBargainingResults
 

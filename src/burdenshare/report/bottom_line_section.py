@@ -4,7 +4,6 @@ apart and labelled, what actually happened after the scenario's ``as_of``."""
 from __future__ import annotations
 
 import datetime as dt
-import html
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -12,10 +11,11 @@ import pandas as pd
 
 from burdenshare.report.figures import PALETTE, FigureSVG, new_figure, to_svg
 from burdenshare.report.sections import Section, register_section
-from burdenshare.sweep.bottom_line import MIN_EVENTS, Amount, BottomLine, Share
+from burdenshare.report.templates import render
+from burdenshare.sweep.bottom_line import MIN_EVENTS, BottomLine, Share
 
 if TYPE_CHECKING:
-    from burdenshare.analysis import AnalysisResults
+    from burdenshare.app.analyze import AnalysisResults
     from burdenshare.bargaining.scenario import Branch
 
 
@@ -30,60 +30,8 @@ def _pct(share: Share | float) -> str:
     return f"{100 * p:.1f}%"
 
 
-def _small(share: Share) -> str:
-    if not share.small:
-        return ""
-    return (
-        f' <span class="warn" title="fewer than {MIN_EVENTS} events">small sample: '
-        f"{share.events:,} deal{'s' if share.events != 1 else ''}</span>"
-    )
-
-
 def _day(d: dt.date) -> str:
     return f"{d.day} {d:%b %Y}"
-
-
-def _interval(a: Amount, fmt: str) -> str:
-    return (
-        f"<b>{fmt.format(a.median)}</b> (50%: {fmt.format(a.q25)}–{fmt.format(a.q75)}; "
-        f"90%: {fmt.format(a.q05)}–{fmt.format(a.q95)})"
-    )
-
-
-def _deal_paragraph(line: BottomLine, scale: float, unit: str) -> str:
-    a = line.amount
-    if a is None:
-        return "<p>No draw ends in a ratified deal, so there is no amount to report.</p>"
-    if a.small:
-        return (
-            f'<p class="warn">Only {a.n:,} draws end in a deal: fewer than {MIN_EVENTS}, too few '
-            "for a distribution of the terms (small sample).</p>"
-        )
-    parts = [
-        f"<p><b>The deal, where there is one</b> ({a.n:,} draws): first-year "
-        f"{html.escape(line.amount_issue or 'amount')} "
-        + _interval(a.scaled(1 / scale), "{:,.1f}")
-        + f" {unit}"
-    ]
-    if line.amount_usd is not None:
-        parts.append(" ≈ " + _interval(line.amount_usd.scaled(1e-9), "${:,.2f}") + " bn")
-    if line.amount_pct is not None and line.last_amount is not None:
-        parts.append(
-            "; over the last agreement's "
-            f"{line.last_amount / scale:,.1f} {unit}: " + _interval(line.amount_pct, "{:+.1f}%")
-        )
-    parts.append(".")
-    if line.duration is not None and line.duration_mode is not None:
-        parts.append(
-            f" Duration: most often <b>{line.duration_mode:g} year"
-            f"{'' if line.duration_mode == 1 else 's'}</b> (median "
-            f"{line.duration.median:g}; 90%: {line.duration.q05:g}–{line.duration.q95:g})."
-        )
-    if line.deal_date is not None:
-        q25, q50, q75 = line.deal_date
-        parts.append(f" Deal date: median <b>{_day(q50)}</b> (50%: {_day(q25)} – {_day(q75)}).")
-    parts.append("</p>")
-    return "".join(parts)
 
 
 def _scale(results: AnalysisResults, line: BottomLine) -> tuple[float, str]:
@@ -262,21 +210,10 @@ def bottom_line_section(results: AnalysisResults) -> Section | None:
     if line is None:
         return None
     scale, unit = _scale(results, line)
-    rows = "".join(
-        f"<tr><td>{html.escape(m.label)}</td><td>{_pct(m.share)}{_small(m.share)}</td></tr>"
-        for m in line.milestones
-    )
-    why = "".join(f"<li>{html.escape(s)}</li>" for s in line.sentences)
-    text = (
-        f'<div class="answer"><p class="headline">{html.escape(line.headline())}</p>'
-        f'<table class="milestones"><tr><th>P(ratified deal) by</th><th>{line.n_draws:,} '
-        f"draws</th></tr>{rows}</table>"
-        + _deal_paragraph(line, scale, unit)
-        + f'</div><h3>Why</h3><ul class="why">{why}</ul>'
-        + '<p class="note">Every input is the analyst\'s judgement as of '
-        f"{_day(line.as_of)} (see the scenario file and docs/calibration.md); figures resting on "
-        f"fewer than {MIN_EVENTS} deals are marked.</p>"
-    )
+    text = render(
+        "bottom_line.html.j2", line=line, scale=scale, unit=unit, pct=_pct, day=_day,
+        min_events=MIN_EVENTS,
+    )  # fmt: skip
     figures = [f for f in (_timeline(results, line), _curve(results, line)) if f is not None]
     return Section(title="Bottom line", html=text, figures=tuple(figures))
 
@@ -289,12 +226,6 @@ def hindsight_section(results: AnalysisResults) -> Section | None:
     if h is None:
         return None
     line = results.bottom_line
-    parts = [
-        '<div class="hindsight"><p class="label">What happened — after '
-        f"{_day(sc.meta.as_of)}, so no model used it</p>"
-    ]
-    if h.summary:
-        parts.append(f"<p>{html.escape(h.summary)}</p>")
     rows = []
     if line is not None and line.amount_issue in h.terms and line.amount is not None:
         actual = float(h.terms[line.amount_issue])  # type: ignore[arg-type]
@@ -356,24 +287,8 @@ def hindsight_section(results: AnalysisResults) -> Section | None:
                     ("happened" if fact.happened else "did not happen") + f" ({_day(fact.date)})",
                 )
             )
-    if rows:
-        body = "".join(
-            f"<tr><td>{html.escape(a)}</td><td>{html.escape(b)}</td><td>{html.escape(c)}</td></tr>"
-            for a, b, c in rows
-        )
-        parts.append(
-            "<table><tr><th></th><th>forecast as of "
-            f"{_day(sc.meta.as_of)}</th><th>what happened</th></tr>{body}</table>"
-        )
-    if h.facts:
-        facts = "".join(
-            f"<tr><td>{f.date}</td><td>{html.escape(f.description)}</td>"
-            f"<td>{html.escape(', '.join(f.source))}</td></tr>"
-            for f in h.facts
-        )
-        parts.append(
-            "<details><summary>Dated facts after as_of</summary><table><tr><th>date</th>"
-            f"<th>fact</th><th>sources</th></tr>{facts}</table></details>"
-        )
-    parts.append("</div>")
-    return Section(title="What happened", html="".join(parts))
+    text = render(
+        "what_happened.html.j2", as_of=_day(sc.meta.as_of), summary=h.summary, rows=rows,
+        facts=h.facts,
+    )  # fmt: skip
+    return Section(title="What happened", html=text)

@@ -3,7 +3,6 @@ the forecast distribution under noise, and a sentence stating the forecast and i
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -11,9 +10,10 @@ import numpy as np
 from burdenshare.report.figures import PALETTE, FigureSVG, new_figure, to_svg
 from burdenshare.report.html import table_html
 from burdenshare.report.sections import Section, register_section
+from burdenshare.report.templates import render
 
 if TYPE_CHECKING:
-    from burdenshare.analysis import AnalysisResults
+    from burdenshare.app.analyze import AnalysisResults
     from burdenshare.forecast.scenario import ScenarioForecast
 
 
@@ -157,33 +157,26 @@ def _distribution(results: AnalysisResults, fc: ScenarioForecast) -> FigureSVG:
         )
 
 
-def _sentence(results: AnalysisResults, fc: ScenarioForecast) -> str:
+def _words(results: AnalysisResults, fc: ScenarioForecast, notes: list[str]) -> str:
+    """The forecasts in words (``templates/forecast.html.j2``)."""
     dim = fc.table.dimensions[0]
     spec = results.scenario.actors.dimensions[dim]  # type: ignore[union-attr]
-    unit = f" {spec.unit}" if spec.unit else ""
-    parts = []
-    for name, run in fc.runs.items():
-        parts.append(f"{html.escape(name)} {run.forecast[0]:,.4g}{html.escape(unit)}")
-    text = (
-        f"<p><b>Forecast for {html.escape(spec.description or dim)}:</b> " + "; ".join(parts) + "."
-    )
+    noise = []
     for name, mc in fc.monte_carlo.items():
         dist = mc.distribution()
         v = dist.loc[dist["dimension"] == dim, "forecast"].to_numpy()
         if v.size:
             lo, mid, hi = np.quantile(v, [0.05, 0.5, 0.95])
-            text += (
-                f" Under input noise, {html.escape(name)}'s forecast has median "
-                f"{mid:,.4g} and a 90% interval of {lo:,.4g}–{hi:,.4g}{html.escape(unit)}."
-            )
-    stops = "; ".join(
-        f"{html.escape(n)}: {html.escape(r.stop)}"
-        for n, r in fc.runs.items()
-        if len(r.trajectory["round"].unique()) > 1
+            noise.append((name, f"{mid:,.4g}", f"{lo:,.4g}", f"{hi:,.4g}"))
+    return render(
+        "forecast.html.j2",
+        topic=spec.description or dim,
+        unit=f" {spec.unit}" if spec.unit else "",
+        forecasts=[(name, f"{run.forecast[0]:,.4g}") for name, run in fc.runs.items()],
+        noise=noise,
+        stops=[(n, r.stop) for n, r in fc.runs.items() if len(r.trajectory["round"].unique()) > 1],
+        notes=notes,
     )
-    if stops:
-        text += f" Stability — {stops}."
-    return text + "</p>"
 
 
 @register_section(30, "forecast")
@@ -199,10 +192,7 @@ def forecast_section(results: AnalysisResults) -> Section | None:
     if fc.monte_carlo:
         figures.append(_distribution(results, fc))
     notes = sorted({n for r in fc.runs.values() for n in r.notes})
-    intro = _sentence(results, fc)
-    if notes:
-        intro += '<ul class="note">' + "".join(f"<li>{html.escape(n)}</li>" for n in notes)
-        intro += "</ul>"
+    intro = _words(results, fc, notes)
     actors = fc.table.frame()
     after = "<h3>Actors</h3>" + table_html(actors, formats={})
     return Section(title="Forecast", html=intro, figures=tuple(figures), after=after)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -19,9 +18,10 @@ from burdenshare.report.figures import (
 )
 from burdenshare.report.html import table_html
 from burdenshare.report.sections import Section, register_section
+from burdenshare.report.templates import render
 
 if TYPE_CHECKING:
-    from burdenshare.analysis import AnalysisResults
+    from burdenshare.app.analyze import AnalysisResults
 
 _STATUS_COLOURS = {
     "verified": PALETTE[0],
@@ -261,30 +261,12 @@ def ledger_section(results: AnalysisResults) -> Section:
     ]
     if any(len(results.ledgers[sid]) > 1 for sid in ids):
         figures.append(_real_figure(results, ids))
-    assumed = "".join(f" {html.escape(n[0].upper() + n[1:])}." for n in results.assumption_notes())
-    parts = [
-        "<p>Amounts are exact in the model (Decimal, rounded as each agreement's rule says); "
-        f"real amounts are at {results.base_year} prices, each currency deflated by its own "
-        "country's consumer prices (won: ROK CPI, dollars: US CPI, yen: Japan CPI); "
-        f"conversions use yearly average rates.{assumed}</p>"
-    ]
+    notes = [n[0].upper() + n[1:] for n in results.assumption_notes()]
+    comparison = None
     if results.comparison is not None:
         c = results.comparison
         a, b = c.columns[1], c.columns[2]
         first = c.iloc[0]
-        parts.append(
-            f"<p><b>{html.escape(a)}</b> vs <b>{html.escape(b)}</b>: in {int(first['year'])} "
-            f"{html.escape(a)} is ${first[a] / 1e9:,.2f} bn and {html.escape(b)} "
-            f"${first[b] / 1e9:,.2f} bn — {html.escape(a)} is {first[a] / first[b]:,.1f}× "
-            f"{html.escape(b)}.</p>"
-        )
-        for side, rule in c.attrs.get("extended", {}).items():
-            name = a if side == "a" else b
-            parts.append(
-                f"<p>{html.escape(name)} ends before {html.escape(b if side == 'a' else a)}: "
-                f"over the common horizon {c.attrs['horizon'][0]}-{c.attrs['horizon'][1]} it is "
-                f"extended by {html.escape(rule)} (basis 'extended' below).</p>"
-            )
         # the basis columns matter only when one schedule was extended
         quiet = ["in_horizon"] + ([] if c.attrs.get("extended") else ["a_basis", "b_basis"])
         table = c.drop(columns=quiet, errors="ignore").rename(
@@ -303,40 +285,44 @@ def ledger_section(results: AnalysisResults) -> Section:
         ]
         scaled = table.copy()
         scaled[money] = table[money] / 1e9
-        parts.append("<h3>Comparison (billion USD)</h3>")
-        parts.append(
-            table_html(scaled, formats={**{m: "{:,.3f}" for m in money}, f"{b} / {a}": "{:.3f}"})
-        )
-    after = []
+        comparison = {
+            "a": a,
+            "b": b,
+            "year": int(first["year"]),
+            "first_a": f"{first[a] / 1e9:,.2f}",
+            "first_b": f"{first[b] / 1e9:,.2f}",
+            "ratio": f"{first[a] / first[b]:,.1f}",
+            "extended": [
+                (a if side == "a" else b, b if side == "a" else a, rule)
+                for side, rule in c.attrs.get("extended", {}).items()
+            ],
+            "horizon": c.attrs.get("horizon"),
+            "table": table_html(
+                scaled, formats={**{m: "{:,.3f}" for m in money}, f"{b} / {a}": "{:.3f}"}
+            ),
+        }
+    text = render("ledger.html.j2", base_year=results.base_year, notes=notes, comparison=comparison)
+    ledgers = []
     for sid in results.ledgers:
         spec = results.scenario.agreements()[sid]
-        est = ' <span class="est">(estimate)</span>' if spec.estimate else ""
-        after.append(f"<h3>{html.escape(sid)}: {html.escape(spec.name)}{est}</h3>")
-        after.append(_ledger_table(results, sid))
+        ledgers.append((sid, spec.name, spec.estimate, _ledger_table(results, sid)))
     hist = results.history.copy()
     hist["amount_krw"] /= 1e9
     hist["real_krw"] /= 1e9
     hist["amount_usd"] /= 1e6
-    after.append("<h3>SMA payments 1991-2030</h3>")
-    after.append(
-        table_html(
-            hist[["year", "round", "amount_krw", "real_krw", "amount_usd", "status"]].rename(
-                columns={
-                    "amount_krw": "nominal (KRW bn)",
-                    "real_krw": f"real (KRW bn, {results.base_year})",
-                    "amount_usd": "USD M",
-                }
-            ),
-            formats={
-                "nominal (KRW bn)": "{:,.1f}",
-                f"real (KRW bn, {results.base_year})": "{:,.1f}",
-                "USD M": "{:,.0f}",
-            },
-        )
+    history = table_html(
+        hist[["year", "round", "amount_krw", "real_krw", "amount_usd", "status"]].rename(
+            columns={
+                "amount_krw": "nominal (KRW bn)",
+                "real_krw": f"real (KRW bn, {results.base_year})",
+                "amount_usd": "USD M",
+            }
+        ),
+        formats={
+            "nominal (KRW bn)": "{:,.1f}",
+            f"real (KRW bn, {results.base_year})": "{:,.1f}",
+            "USD M": "{:,.0f}",
+        },
     )
-    return Section(
-        title="Payments and costs",
-        html="".join(parts),
-        figures=tuple(figures),
-        after="".join(after),
-    )
+    after = render("ledger_after.html.j2", ledgers=ledgers, history=history)
+    return Section(title="Payments and costs", html=text, figures=tuple(figures), after=after)

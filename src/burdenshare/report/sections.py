@@ -12,10 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from burdenshare.errors import ProgrammerError
 from burdenshare.report.figures import FigureSVG
 
 if TYPE_CHECKING:
-    from burdenshare.analysis import AnalysisResults
+    from burdenshare.app.analyze import AnalysisResults
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def register_section(order: int, name: str | None = None) -> Callable[[SectionFn
     def decorate(fn: SectionFn) -> SectionFn:
         key = name or fn.__name__
         if any(existing == key for _, existing, _ in _REGISTRY):
-            raise ValueError(f"report section {key!r} registered twice")
+            raise ProgrammerError(f"report section {key!r} registered twice")
         _REGISTRY.append((order, key, fn))
         _REGISTRY.sort(key=lambda item: item[0])
         return fn

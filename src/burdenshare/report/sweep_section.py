@@ -16,7 +16,7 @@ from burdenshare.report.sections import Section, register_section
 from burdenshare.sweep.workload import DEAL_PREFIX
 
 if TYPE_CHECKING:
-    from burdenshare.analysis import AnalysisResults
+    from burdenshare.app.analyze import AnalysisResults
     from burdenshare.sweep.scenario import ScenarioSweep
 
 

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from burdenshare.agreement.spec import BUILTIN_INDICES, IndexEscalation
+from burdenshare.scenario.agreement import BUILTIN_INDICES, IndexEscalation
 from burdenshare.scenario.findings import Finding, one_of, suggest
+from burdenshare.scenario.names import known_names
 from burdenshare.scenario.render import format_path, toml_value
 from burdenshare.spec_base import Sourced
 
@@ -360,9 +361,7 @@ def _actors_fill_every_dimension(sc: Scenario) -> Iterator[Finding]:
                     expected=f"{spec.min:g} <= value <= {spec.max:g}",
                     found=toml_value(x),
                 )
-    from burdenshare.forecast.registry import load_models
-
-    models = load_models()
+    models = known_names("forecasting model")
     for i, name in enumerate(sc.actors.models):
         if name not in models:
             yield Finding(
@@ -377,8 +376,7 @@ def _actors_fill_every_dimension(sc: Scenario) -> Iterator[Finding]:
 def _bargaining_names_exist(sc: Scenario) -> Iterator[Finding]:
     if sc.bargaining is None:
         return
-    from burdenshare.bargaining.strategies import STRATEGIES
-
+    strategies = known_names("strategy")
     spec = sc.bargaining
     named = [(("bargaining", "strategies", i), n) for i, n in enumerate(spec.strategies)]
     named += [
@@ -386,11 +384,11 @@ def _bargaining_names_exist(sc: Scenario) -> Iterator[Finding]:
         for j, n in enumerate(pair)
     ]  # fmt: skip
     for loc, name in named:
-        if name not in STRATEGIES:
+        if name not in strategies:
             yield Finding(
                 loc,
-                f"unknown strategy '{name}'" + suggest(name, list(STRATEGIES)),
-                expected=one_of(list(STRATEGIES)),
+                f"unknown strategy '{name}'" + suggest(name, list(strategies)),
+                expected=one_of(list(strategies)),
                 found=toml_value(name),
             )
     for iid in spec.grid:

@@ -37,8 +37,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from burdenshare.agreement.spec import AgreementSpec, Year
 from burdenshare.money import Currency
+from burdenshare.scenario.agreement import AgreementSpec, Year
 from burdenshare.scenario.checks import run_checks
 from burdenshare.scenario.findings import Finding, check_error, raise_findings
 from burdenshare.scenario.raw import content_hash, merge_schedules
@@ -69,7 +69,7 @@ __all__ = [
     "OutsideOption",
     "Party",
     "Preference",
-    "Ratifier",
+    "RatifierSpec",
     "Scenario",
     "Source",
     "Troops",
@@ -324,7 +324,7 @@ class Member(Strict):
     )
 
 
-class Ratifier(Sourced):
+class RatifierSpec(Sourced):
     """Who must approve a deal at home before it takes effect."""
 
     kind: Literal["none", "legislature", "veto_players"] = Field(
@@ -364,7 +364,7 @@ class Ratifier(Sourced):
     )
 
     @model_validator(mode="after")
-    def _fits_kind(self) -> Ratifier:
+    def _fits_kind(self) -> RatifierSpec:
         found: list[Finding] = []
         if self.kind == "legislature" and self.seats is None:
             found.append(
@@ -450,8 +450,8 @@ class Party(Strict):
         description="Chief negotiator.",
         examples=[{"name": "James DeHart", "source": ["usembassy-2019-11-19"]}],
     )
-    ratifier: Ratifier = Field(
-        default_factory=lambda: Ratifier(kind="none"),
+    ratifier: RatifierSpec = Field(
+        default_factory=lambda: RatifierSpec(kind="none"),
         description="Domestic approval step (default: none).",
         examples=[{"kind": "none"}],
     )

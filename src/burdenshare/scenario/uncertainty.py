@@ -72,18 +72,20 @@ class UncertaintySpec(Strict):
 
     @model_validator(mode="after")
     def _mixes(self) -> UncertaintySpec:
-        from burdenshare.bargaining.strategies import STRATEGIES
         from burdenshare.scenario.findings import Finding, one_of, raise_findings, suggest
+        from burdenshare.scenario.names import known_names
+
+        strategies = known_names("strategy")
 
         found: list[Finding] = []
         for pid, mix in self.strategies.items():
             for name, w in mix.items():
-                if name not in STRATEGIES:
+                if name not in strategies:
                     found.append(
                         Finding(
                             ("strategies", pid, name),
-                            f"unknown strategy '{name}'" + suggest(name, list(STRATEGIES)),
-                            expected=one_of(list(STRATEGIES)),
+                            f"unknown strategy '{name}'" + suggest(name, list(strategies)),
+                            expected=one_of(list(strategies)),
                             found=name,
                         )
                     )

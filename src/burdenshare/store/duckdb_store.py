@@ -36,7 +36,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from burdenshare.errors import BurdenshareError
+from burdenshare.errors import BurdenshareError, ProgrammerError
 
 __all__ = [
     "RUN_COLUMNS",
@@ -298,7 +298,7 @@ def write_run(db_path: str | Path, record: RunRecord, results: Mapping[str, pd.D
     """
     for name in results:
         if not _TABLE_NAME.match(name) or name in _RESERVED or name.startswith("sweep_results_"):
-            raise ValueError(f"invalid result table name {name!r}")
+            raise ProgrammerError(f"invalid result table name {name!r}")
     run_id = record.run_id or RunRecord.new_id()
     n_draws = record.n_draws
     if n_draws is None and "sweep_draws" in results:
@@ -360,7 +360,7 @@ def list_runs(db_path: str | Path) -> pd.DataFrame:
 def read_result(db_path: str | Path, table: str, run_id: str) -> pd.DataFrame:
     """The rows of result ``table`` belonging to ``run_id`` (without the run_id column)."""
     if not _TABLE_NAME.match(table):
-        raise ValueError(f"invalid result table name {table!r}")
+        raise ProgrammerError(f"invalid result table name {table!r}")
     con = connect(db_path, read_only=True)
     try:
         frame = con.execute(f"SELECT * FROM {table} WHERE run_id = ?", [run_id]).df()

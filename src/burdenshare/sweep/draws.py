@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from burdenshare.errors import ProgrammerError
 from burdenshare.scenario.distributions import Grid
 from burdenshare.scenario.uncertainty import UncertaintySpec, is_numeric, resolve
 
@@ -104,7 +105,7 @@ def draw_parameters(
     draws rounded to the nearest integer.
     """
     if not 0 <= start <= stop:
-        raise ValueError(f"need 0 <= start <= stop, got [{start}, {stop})")
+        raise ProgrammerError(f"need 0 <= start <= stop, got [{start}, {stop})")
     integer = {}
     for path in spec.params:
         value = resolve(scenario, path)[1]

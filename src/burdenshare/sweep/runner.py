@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from burdenshare import __version__
-from burdenshare.errors import BurdenshareError, Problem
+from burdenshare.errors import BurdenshareError, Problem, ProgrammerError
 from burdenshare.sweep.dask_executor import dask_computed, require_dask
 from burdenshare.sweep.progress import SweepProgress
 from burdenshare.sweep.store import (
@@ -82,11 +82,11 @@ def _interrupted(run_id: str, stored: int, total: int) -> SweepInterrupted:
 def _checked(frame: pd.DataFrame, start: int, stop: int) -> pd.DataFrame:
     """A chunk must hold exactly draws start..stop-1 once each, else resume could lose/duplicate."""
     if "draw" not in frame.columns:
-        raise ValueError("run_chunk must return a 'draw' column")
+        raise ProgrammerError("run_chunk must return a 'draw' column")
     frame = frame.sort_values("draw", kind="stable").reset_index(drop=True)
     draws = frame["draw"].to_numpy()
     if not np.array_equal(draws, np.arange(start, stop)):
-        raise ValueError(
+        raise ProgrammerError(
             f"run_chunk({start}, {stop}) must return one row per draw in [start, stop)"
         )
     return frame.astype({"draw": "int64"})

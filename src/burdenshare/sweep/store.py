@@ -28,6 +28,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from burdenshare.errors import ProgrammerError
 from burdenshare.store.duckdb_store import StoreError, connect, ensure_schema, read_runs
 
 _DDL = (
@@ -69,7 +70,7 @@ class SweepRun:
 def chunk_bounds(n_draws: int, chunk_size: int) -> list[tuple[int, int]]:
     """Split ``[0, n_draws)`` into consecutive chunks of ``chunk_size`` (the last may be short)."""
     if n_draws < 0 or chunk_size < 1:
-        raise ValueError(f"need n_draws >= 0 and chunk_size >= 1, got {n_draws}, {chunk_size}")
+        raise ProgrammerError(f"need n_draws >= 0 and chunk_size >= 1, got {n_draws}, {chunk_size}")
     return [(s, min(s + chunk_size, n_draws)) for s in range(0, n_draws, chunk_size)]
 
 

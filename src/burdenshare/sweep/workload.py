@@ -39,9 +39,9 @@ in force sets takes the event's value (or the draw of ``events.<id>.set.<field>`
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -269,7 +269,6 @@ class BargainingWorkload:
     scenario: Scenario
     seed: int
     ratification: bool = True
-    _cache: OrderedDict = field(default_factory=OrderedDict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.scenario.uncertainty is None:
@@ -307,7 +306,9 @@ class BargainingWorkload:
             if p not in self.rows and p not in self.actor_fields and p not in skip
         ]
         self.events = [EVENT_PREFIX + e for e in uncertain_events(self.scenario)]
-        self._forecasts: OrderedDict = OrderedDict()
+        # one group's segments and one actor table's forecasts, each computed once per worker
+        self._chain = functools.lru_cache(maxsize=_CACHE)(self._build_chain)
+        self._forecast_row = functools.lru_cache(maxsize=4 * _BATCH)(self._run_forecasts)
         # apply_draw validates each variant; without [uncertainty] it skips the draw checks
         self.plain = self.scenario.model_copy(update={"uncertainty": None})
 
@@ -321,15 +322,12 @@ class BargainingWorkload:
     def _base(self) -> _Template:
         return self._chain(())[0][1]
 
-    def _chain(self, key: tuple) -> list[tuple[Any, _Template]]:
+    def _build_chain(self, key: tuple) -> list[tuple[Any, _Template]]:
         """The segments of one group (structural values + uncertain events' outcomes), each
-        with its template; cached."""
+        with its template (``self._chain``: the same, cached)."""
         from burdenshare.bargaining.scenario import events_happening, segments
         from burdenshare.sweep.apply import apply_draw
 
-        if key in self._cache:
-            self._cache.move_to_end(key)
-            return self._cache[key]
         n = len(self.structural)
         drawn, outcomes = key[:n], key[n:]
         variant = self.scenario
@@ -352,9 +350,6 @@ class BargainingWorkload:
                 else (chain[0][1].domain.space if chain else None)
             )
             chain.append((seg, _template(seg.scenario, space)))
-        self._cache[key] = chain
-        if len(self._cache) > _CACHE:
-            self._cache.popitem(last=False)
         return chain
 
     # -- one chunk -----------------------------------------------------------------------
@@ -463,33 +458,32 @@ class BargainingWorkload:
     def _forecast_columns(self, params: pd.DataFrame) -> pd.DataFrame:
         """Each draw's forecast by every model of ``[actors]``, on the drawn actor table: one
         model run per distinct combination of drawn actor values (cached across chunks)."""
+        names = self.forecast_columns()
+        keys = list(params[self.actor_fields].itertuples(index=False, name=None))
+        out = np.empty((len(params), len(names)))
+        for i, key in enumerate(keys):
+            out[i] = self._forecast_row(key)
+        return pd.DataFrame(out, columns=names, index=params.index)
+
+    def _run_forecasts(self, key: tuple) -> np.ndarray:
+        """Every ``[actors]`` model's forecast on the actor table with the drawn values ``key``
+        (``self._forecast_row``: the same, cached)."""
         from burdenshare.forecast.scenario import actor_table_from_scenario, run_model
         from burdenshare.sweep.apply import apply_draw
 
         actors = self.scenario.actors
         assert actors is not None
-        names = self.forecast_columns()
-        keys = list(params[self.actor_fields].itertuples(index=False, name=None))
-        out = np.empty((len(params), len(names)))
-        for i, key in enumerate(keys):
-            row = self._forecasts.get(key)
-            if row is None:
-                variant = apply_draw(self.plain, dict(zip(self.actor_fields, key, strict=True)))
-                table = actor_table_from_scenario(variant)
-                row = np.concatenate(
-                    [
-                        run_model(
-                            model, table, variant, rounds=actors.rounds, seed=self.seed,
-                            preset=actors.preset,
-                        ).forecast
-                        for model in actors.models
-                    ]
-                )  # fmt: skip
-                self._forecasts[key] = row
-                if len(self._forecasts) > 4 * _BATCH:
-                    self._forecasts.popitem(last=False)
-            out[i] = row
-        return pd.DataFrame(out, columns=names, index=params.index)
+        variant = apply_draw(self.plain, dict(zip(self.actor_fields, key, strict=True)))
+        table = actor_table_from_scenario(variant)
+        return np.concatenate(
+            [
+                run_model(
+                    model, table, variant, rounds=actors.rounds, seed=self.seed,
+                    preset=actors.preset,
+                ).forecast
+                for model in actors.models
+            ]
+        )  # fmt: skip
 
     def outcome_columns(self) -> list[str]:
         """Result columns after the drawn parameters, in order."""
@@ -622,7 +616,7 @@ class BargainingWorkload:
         scenario (so drawn CPI or escalation indices count): ``[bargaining].terms`` says which
         issues set ``first_year_total`` and ``duration`` of ``[agreement]``."""
         from burdenshare.agreement import ledger
-        from burdenshare.analysis import effective_indices
+        from burdenshare.agreement.projection import effective_indices
 
         sc = t.scenario
         terms = dict(sc.bargaining.terms)  # type: ignore[union-attr]

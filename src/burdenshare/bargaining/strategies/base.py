@@ -16,7 +16,7 @@ from typing import Any, ClassVar, NamedTuple, TypeVar
 
 import numpy as np
 
-from burdenshare.bargaining.strategies import schedule
+from burdenshare.bargaining.strategies import kernels
 from burdenshare.errors import BurdenshareError, Problem
 from burdenshare.registry import Registry
 
@@ -77,7 +77,7 @@ class SideView:
 
     Built by the engine; ``struck`` is the engine's set of outcomes voided by ratification and
     no longer on the agenda (it grows during the negotiation). ``floor[s]`` is the lowest own
-    utility worth taking in round s (see :func:`schedule.floors`); ``delta[s]`` the discount
+    utility worth taking in round s (see :func:`kernels.floors`); ``delta[s]`` the discount
     factor ``d^{t_s}`` of round s (it scales deal and outside option alike). The ``*_list``
     fields are the same numbers as Python lists, for fast scalar reads. The side's seed is child
     ``side`` of the negotiation's ``root`` seed; :attr:`rng` is made from it on first use.
@@ -86,15 +86,15 @@ class SideView:
     side: int
     n_steps: int
     negmas: bool
-    times: schedule.FloatArray
-    u: schedule.FloatArray
-    u_opp: schedule.FloatArray
-    reserved: schedule.FloatArray
-    opp_reserved: schedule.FloatArray
-    delta: schedule.FloatArray
-    floor: schedule.FloatArray
-    order: schedule.IntArray
-    sorted_u: schedule.FloatArray
+    times: kernels.FloatArray
+    u: kernels.FloatArray
+    u_opp: kernels.FloatArray
+    reserved: kernels.FloatArray
+    opp_reserved: kernels.FloatArray
+    delta: kernels.FloatArray
+    floor: kernels.FloatArray
+    order: kernels.IntArray
+    sorted_u: kernels.FloatArray
     root: int | np.random.SeedSequence
     struck: set[int] = field(default_factory=set)
     u_list: list[float] = field(default_factory=list)
@@ -136,15 +136,15 @@ class SideView:
             self._order_list = self.order.tolist()
         return self._order_list
 
-    def picks(self, thresholds: schedule.FloatArray) -> list[int]:
+    def picks(self, thresholds: kernels.FloatArray) -> list[int]:
         """Outcome offered at each threshold (struck outcomes not considered), as a list."""
-        pos = schedule.pick_positions(
+        pos = kernels.pick_positions(
             self.sorted_u[None, :], np.asarray(thresholds, dtype=np.float64)[None, :], self.negmas
         )[0]
         return self.order[pos].tolist()
 
     def pick(self, threshold: float) -> int:
-        """:func:`schedule.pick_positions` for one threshold, in scalar Python (the same IEEE
+        """:func:`kernels.pick_positions` for one threshold, in scalar Python (the same IEEE
         comparisons and subtractions, so the same outcome).
 
         The first few picks search the numpy array (a short negotiation then never pays for
@@ -158,7 +158,7 @@ class SideView:
             above = min(pos, n - 1)
             if self.negmas and 0 < pos < n:
                 lower, upper = float(values[above - 1]), float(values[above])
-                if lower >= threshold - schedule.NEGMAS_PICK_TOL and abs(lower - threshold) < abs(
+                if lower >= threshold - kernels.NEGMAS_PICK_TOL and abs(lower - threshold) < abs(
                     upper - threshold
                 ):
                     above -= 1
@@ -170,7 +170,7 @@ class SideView:
         if (
             self.negmas
             and 0 < pos < n
-            and values[above - 1] >= threshold - schedule.NEGMAS_PICK_TOL
+            and values[above - 1] >= threshold - kernels.NEGMAS_PICK_TOL
             and abs(values[above - 1] - threshold) < abs(values[above] - threshold)
         ):
             above -= 1
@@ -178,8 +178,8 @@ class SideView:
 
     def unstruck(self, threshold: float, s: int) -> int | None:
         """Lowest unstruck outcome with ``u ≥ threshold``, else the best unstruck one above
-        the round's floor, else None (see :func:`schedule.first_unstruck`)."""
-        return schedule.first_unstruck(
+        the round's floor, else None (see :func:`kernels.first_unstruck`)."""
+        return kernels.first_unstruck(
             self.sorted_u, self.order, threshold, self.floor_list[s], self.struck
         )
 

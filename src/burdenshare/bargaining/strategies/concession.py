@@ -3,7 +3,7 @@
 Each accepts an offer whose own utility reaches the round's target, and otherwise offers the
 lowest-utility outcome that reaches it. Because the target does not depend on the opponent's
 moves, the batch engine computes every round's target and offer up front, for many negotiations
-at once (:mod:`schedule`); the reference engine evaluates the same formula, with the same
+at once (:mod:`kernels`); the reference engine evaluates the same formula, with the same
 floating-point operations, one round at a time.
 """
 
@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from burdenshare.bargaining.strategies import schedule
+from burdenshare.bargaining.strategies import kernels
 from burdenshare.bargaining.strategies.base import (
     ACCEPT,
     Action,
@@ -65,7 +65,7 @@ class _Threshold(Strategy):
             if view.negmas:
                 raise bad_param(type(self), "pick", "'lowest' in compat='negmas' mode", self.pick)
             self._opp_sorted = view.u_opp[view.order]
-            self._best = schedule.pareto_positions(self._opp_sorted[None, :])[0]
+            self._best = kernels.pareto_positions(self._opp_sorted[None, :])[0]
         # Default semantics: leave once the outside option beats every outcome.
         self._may_leave = not view.negmas and max(view.floor_list) > view.best
         self._made: dict[int, Action] = {}  # one Action per distinct offer
@@ -84,7 +84,7 @@ class _Threshold(Strategy):
         pick = self.choose(s, target)
         if view.struck and pick in view.struck:
             if self.pick == "pareto":
-                alt = schedule.first_unstruck_pareto(
+                alt = kernels.first_unstruck_pareto(
                     view.sorted_u, view.order, self._opp_sorted, target, view.floor_list[s],
                     view.struck,
                 )  # fmt: skip
@@ -100,17 +100,17 @@ class _Threshold(Strategy):
 
 
 class _Concession(_Threshold):
-    """Time-dependent target, ``schedule.time_dependent_targets`` in scalar form."""
+    """Time-dependent target, ``kernels.time_dependent_targets`` in scalar form."""
 
     e: float
     negmas_eps: float
 
     def start(self, view: SideView) -> None:
         super().start(view)
-        if view.times is schedule.relative_times(view.n_steps, view.negmas):
-            self._a = schedule.concession_list(self.e, view.n_steps, view.negmas)
+        if view.times is kernels.relative_times(view.n_steps, view.negmas):
+            self._a = kernels.concession_list(self.e, view.n_steps, view.negmas)
         else:  # a clock of the caller's (e.g. calendar dates): the batch engine's formula
-            self._a = schedule.concession(view.times, np.array([self.e]), view.negmas)[0].tolist()
+            self._a = kernels.concession(view.times, np.array([self.e]), view.negmas)[0].tolist()
         self._eps = self.negmas_eps if view.negmas else 0.0
 
     def target_utility(self, s: int) -> float:
@@ -173,7 +173,7 @@ class TimeDependent(_Concession):
     """
 
     def __init__(
-        self, e: float = 1.0, negmas_eps: float = schedule.NEGMAS_TB_EPS, pick: str = "lowest"
+        self, e: float = 1.0, negmas_eps: float = kernels.NEGMAS_TB_EPS, pick: str = "lowest"
     ) -> None:
         self.e = _check_exponent(type(self), e)
         self.negmas_eps = _check_eps(type(self), negmas_eps)
@@ -200,7 +200,7 @@ preset(
     TimeDependent,
     "NegMAS AspirationNegotiator(stochastic=False): e = 4, tolerance 1e-3",
     e=4.0,
-    negmas_eps=schedule.NEGMAS_ASPIRATION_EPS,
+    negmas_eps=kernels.NEGMAS_ASPIRATION_EPS,
 )
 
 
@@ -230,7 +230,7 @@ class WalkOut(_Concession):
         threshold: float = 0.3,
         from_round: int = 0,
         e: float = 4.0,
-        negmas_eps: float = schedule.NEGMAS_TB_EPS,
+        negmas_eps: float = kernels.NEGMAS_TB_EPS,
         pick: str = "lowest",
     ) -> None:
         if not math.isfinite(_number(type(self), "threshold", threshold, "a finite utility")):
@@ -305,7 +305,7 @@ class NashSeeker(_Threshold):
                 )
             return self.target
         return int(
-            schedule.nash_outcomes(
+            kernels.nash_outcomes(
                 view.u[None, :],
                 view.u_opp[None, :],
                 view.reserved[:1],
