@@ -229,11 +229,16 @@ def test_a_lower_ask_never_helps_the_sending_side_on_random_scenarios(
     seed: int, asks: list[float], multi: bool, pair: tuple[str, str]
 ) -> None:
     """Random scenarios: with a lower ask, the weighted median and mean of the actors never
-    rise; under time-dependent strategies the host's utility of the outcome never falls and, with
-    the amount the only issue, the agreed amount never rises."""
+    rise; with the amount the only issue, under time-dependent strategies, the host's utility of
+    the outcome never falls and the agreed amount never rises. With several issues neither
+    holds on a discrete grid (seed 9960, asks 895 vs 906, conceder v conceder: the lower ask
+    ends at 560 for 2 years, the higher at 440 for 5, and the host prefers the latter;
+    docs/ask.md), so only the centre is checked there."""
     low, high = (random_scenario(seed, a, multi) for a in asks)
     assert _centre(low)[0] <= _centre(high)[0] + 1e-9
     assert _centre(low)[1] <= _centre(high)[1] + 1e-9
+    if multi:
+        return
     space = domain_from_scenario(high, grid={"amount": 10.0}).space
     outcomes = []
     for sc in (low, high):
@@ -248,5 +253,5 @@ def test_a_lower_ask_never_helps_the_sending_side_on_random_scenarios(
         outcomes.append((utility, amount))
     (u_low, a_low), (u_high, a_high) = outcomes
     assert u_low >= u_high - 1e-12
-    if not multi and a_low is not None and a_high is not None:
+    if a_low is not None and a_high is not None:
         assert a_low <= a_high
