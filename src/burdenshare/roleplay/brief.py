@@ -32,7 +32,7 @@ def format_value(setup: Setup, issue: str, value: Any) -> str:
     if unit in _MONEY and abs(x) >= 1e9:
         return f"{x / 1e9:,.1f} bn {unit}"
     if spec.type == "integer":
-        n = int(round(x))
+        n = round(x)
         return f"{n} {unit[:-1] if n == 1 and unit.endswith('s') else unit}".strip()
     return f"{x:,.6g} {unit}".strip()
 
@@ -42,10 +42,7 @@ def outcome_text(setup: Setup, outcome: int | None) -> str:
         return "none"
     values = setup.space.outcome(outcome)
     return "; ".join(
-        f"{setup.scenario.issues[k].description.rstrip('.') or k}: {format_value(setup, k, v)}"
-        if False
-        else f"{k.replace('_', ' ')} {format_value(setup, k, v)}"
-        for k, v in values.items()
+        f"{k.replace('_', ' ')} {format_value(setup, k, v)}" for k, v in values.items()
     )
 
 
@@ -72,7 +69,9 @@ def public_facts(setup: Setup) -> dict[str, Any]:
         pref = sc.preferences.get(p)
         ideal = pref.ideal if pref else {}
         openings[p] = {
-            k: format_value(setup, k, v) for k, v in ideal.items() if k in sc.issues and v is not None
+            k: format_value(setup, k, v)
+            for k, v in ideal.items()
+            if k in sc.issues and v is not None
         }
     ratifiers = {
         p: {
@@ -150,7 +149,9 @@ def brief(setup: Setup, party: str) -> dict[str, Any]:
         if k in sc.issues
     }
     limits = {
-        k: format_value(setup, k, v) for k, v in ratifier_limits(sc, party).items() if k in sc.issues
+        k: format_value(setup, k, v)
+        for k, v in ratifier_limits(sc, party).items()
+        if k in sc.issues
     }
     ratifier = sc.parties[party].ratifier
     other = next(p for p in setup.parties if p != party)
@@ -189,7 +190,7 @@ def secret_values(setup: Setup, party: str) -> dict[str, Any]:
         for k, w in pref.weights.items():
             numbers[f"weight.{k}"] = float(w)
         for k, v in pref.reservation.items():
-            if not isinstance(v, bool) and isinstance(v, int | float) or hasattr(v, "as_tuple"):
+            if (not isinstance(v, bool) and isinstance(v, int | float)) or hasattr(v, "as_tuple"):
                 numbers[f"reservation.{k}"] = float(v)
         numbers["reservation_value"] = float(pref.reservation_value)
     for k, v in ratifier_limits(sc, party).items():

@@ -226,9 +226,16 @@ class Setup:
             )
             out.append(
                 SegmentSetup(
-                    seg.first, seg.stop, sc, dom, win, masks, reserved,
-                    clocks(sc, self.rounds), seg.events,
-                )  # fmt: skip
+                    seg.first,
+                    seg.stop,
+                    sc,
+                    dom,
+                    win,
+                    masks,
+                    reserved,
+                    clocks(sc, self.rounds),
+                    seg.events,
+                )
             )
         return tuple(out)
 
@@ -269,7 +276,7 @@ class Setup:
                         expected=f"{lo:g} to {hi:g}",
                         found=f"{x:g}",
                     )
-                clean[issue.name] = int(round(x)) if issue.kind == "integer" else x
+                clean[issue.name] = round(x) if issue.kind == "integer" else x
             else:
                 clean[issue.name] = v
         try:
@@ -416,7 +423,8 @@ def replay(setup: Setup, moves: Sequence[Move]) -> GameState:
             seats.append(_Seat(game, side, agent))
         votes: list[tuple[int, bool]] = []
 
-        def ratify(o: int, w: np.ndarray = seg.win_set, votes: list = votes) -> bool:
+        def ratify(o: int, seg: SegmentSetup = seg, votes: list = votes) -> bool:
+            w = seg.win_set
             votes.append((o, bool(w[o])))
             ok = bool(w[o])
             no = [p for p in setup.parties if not seg.party_masks[p][o]]
@@ -489,9 +497,7 @@ def play(setup: Setup, moves: Sequence[Move], party: str, action: str, values: A
             raise _bad("an offer needs a value for every issue", path="offer")
         o = setup.outcome_index(values)
         if o in state.struck:
-            raise _bad(
-                "that package was voided by a ratifier and is off the agenda", path="offer"
-            )
+            raise _bad("that package was voided by a ratifier and is off the agenda", path="offer")
         move = Move(state.turn, party, "offer", o)
     elif action == "accept":
         if state.table is None:
