@@ -1496,4 +1496,7 @@ def escape_help(typer_app: typer.Typer) -> None:
             escape_help(group.typer_instance)
 
 
+from burdenshare.cli_serve import serve  # noqa: E402 - the web app's command
+
+app.command("serve")(serve)
 escape_help(app)  # keep last: after every command and command group is added

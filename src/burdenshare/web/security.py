@@ -1,0 +1,82 @@
+"""Tokens, CSRF and response headers.
+
+- Seat and instructor tokens: ``secrets.token_urlsafe(24)`` (192 random bits). The database keeps
+  only their SHA-256 digests; a request's token is hashed and the digest compared with
+  ``hmac.compare_digest``. A wrong, old or other game's token gets 403 and changes nothing.
+- ``/join/<token>`` stores the token in an HttpOnly, SameSite=Lax cookie named for the game and
+  redirects to a URL without it; ``Referrer-Policy: no-referrer`` keeps the token out of
+  referrers.
+- CSRF: every form carries ``csrf = HMAC(app secret, token digest)``; a cookie-authenticated
+  POST (form or the pages' scripts, header ``X-CSRF-Token``) without the right value gets 403.
+  Requests with ``Authorization: Bearer`` carry no cookie and need no CSRF value.
+- Headers on every response: a Content-Security-Policy that allows scripts only from the app
+  (no inline scripts), ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY`` with
+  ``frame-ancestors 'none'``, no referrer, and ``Cache-Control: no-store`` on pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+
+__all__ = [
+    "CSP",
+    "SecurityHeaders",
+    "csrf_for",
+    "csrf_ok",
+    "digest",
+    "new_id",
+    "new_token",
+    "same",
+]
+
+TOKEN_BYTES = 24  # 192 bits
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+REPORT_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def new_id() -> str:
+    """Public identifier of a game, classroom or run (not a credential)."""
+    return secrets.token_urlsafe(9)
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def same(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+def csrf_for(secret: bytes, token_digest: str) -> str:
+    return hmac.new(secret, b"csrf:" + token_digest.encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_ok(secret: bytes, token_digest: str, value: str | None) -> bool:
+    return bool(value) and same(csrf_for(secret, token_digest), str(value))
+
+
+class SecurityHeaders(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next) -> Response:  # type: ignore[no-untyped-def]
+        response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if not request.url.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
