@@ -143,9 +143,13 @@ def create_classroom(request: Request, body: dict[str, Any] = Body(...)) -> Any:
                 [services.Problem("games must be a whole number", expected=f"1 to {MAX_GAMES}")]
             )
         cid, instructor, made = auth.store(request).create_classroom(
-            args["scenario"], args["seats"], n, rounds=args["rounds"],
-            title=str(body.get("title", ""))[:200], overrides=args["overrides"],
-        )  # fmt: skip
+            args["scenario"],
+            args["seats"],
+            n,
+            rounds=args["rounds"],
+            title=str(body.get("title", ""))[:200],
+            overrides=args["overrides"],
+        )
     except services.BurdenshareError as exc:
         return problem_response(exc)
     return JSONResponse(

@@ -170,7 +170,7 @@ class Store:
                         game_id=game_id,
                         party=party,
                         created_at=now,
-                    )  # fmt: skip
+                    )
                 )
 
         if conn is not None:
@@ -201,7 +201,7 @@ class Store:
                     title=title or scenario,
                     scenario=scenario,
                     n_games=n_games,
-                )  # fmt: skip
+                )
             )
             c.execute(
                 tokens.insert().values(
@@ -209,14 +209,20 @@ class Store:
                     role="instructor",
                     classroom_id=cid,
                     created_at=utcnow(),
-                )  # fmt: skip
+                )
             )
             for k in range(n_games):
                 gid, toks = self.create_game(
-                    scenario, seats, rounds=rounds, seed=k, overrides=overrides,
-                    classroom_id=cid, label=f"game {k + 1}", conn=c,
+                    scenario,
+                    seats,
+                    rounds=rounds,
+                    seed=k,
+                    overrides=overrides,
+                    classroom_id=cid,
+                    label=f"game {k + 1}",
+                    conn=c,
                     token_factory=lambda g, p: derived_token(instructor, g, p),
-                )  # fmt: skip
+                )
                 out.append((gid, toks))
         return cid, instructor, out
 
@@ -311,7 +317,7 @@ class Store:
                     moves.c.action,
                     moves.c.outcome,
                     moves.c.created_at,
-                )  # fmt: skip
+                )
                 .join(games, games.c.id == moves.c.game_id)
                 .where(games.c.classroom_id == classroom_id)
                 .order_by(games.c.label, moves.c.turn)

@@ -51,7 +51,7 @@ class Jobs:
                     scenario_toml=text,
                     overrides=json.dumps(overrides, default=str),
                     seed=seed,
-                )  # fmt: skip
+                )
             )
         self.pool.submit(self._work, run_id)
         return run_id
@@ -83,21 +83,32 @@ class Jobs:
                 progress=lambda stage, p: self._update(run_id, stage=stage, progress=p),
             )
             self._update(
-                run_id, status="done", stage="done", progress=1.0, finished_at=utcnow(),
-                result=json.dumps(result["summary"]), store_run_id=result["store_run_id"],
+                run_id,
+                status="done",
+                stage="done",
+                progress=1.0,
+                finished_at=utcnow(),
+                result=json.dumps(result["summary"]),
+                store_run_id=result["store_run_id"],
                 errors=json.dumps({"tables": result["tables"]}),
-            )  # fmt: skip
+            )
         except services.BurdenshareError as exc:
             self._update(
-                run_id, status="failed", stage="failed", finished_at=utcnow(),
+                run_id,
+                status="failed",
+                stage="failed",
+                finished_at=utcnow(),
                 errors=json.dumps({"problems": services.problems(exc)}),
-            )  # fmt: skip
+            )
         except Exception as exc:  # the page says the run failed; the log has the traceback
             log.exception("run %s failed", run_id)
             self._update(
-                run_id, status="failed", stage="failed", finished_at=utcnow(),
+                run_id,
+                status="failed",
+                stage="failed",
+                finished_at=utcnow(),
                 errors=json.dumps({"problems": [f"internal error: {type(exc).__name__}"]}),
-            )  # fmt: skip
+            )
 
     def get(self, run_id: str) -> Any:
         with self.db.read() as c:

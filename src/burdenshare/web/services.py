@@ -145,7 +145,7 @@ def explorer_fields(scenario: Scenario) -> list[dict[str, Any]]:
         out.append({"path": path, "label": label, "value": value, "unit": unit, "kind": kind, **kw})
 
     sc = scenario
-    for pid, party in sc.parties.items():
+    for party in sc.parties.values():
         if party.opening and party.opening in sc.schedules:
             sched = sc.schedules[party.opening]
             total = sched.first_year_total
@@ -184,24 +184,48 @@ def explorer_fields(scenario: Scenario) -> list[dict[str, Any]]:
     if sc.bargaining is not None:
         b = sc.bargaining
         if b.last_round is not None:
-            add("bargaining.last_round", "Horizon (last round)", b.last_round.isoformat(), "",
-                "date", group="deadlines")  # fmt: skip
+            add(
+                "bargaining.last_round",
+                "Horizon (last round)",
+                b.last_round.isoformat(),
+                "",
+                "date",
+                group="deadlines",
+            )
         for pid, day in (b.concede_by or {}).items():
-            add(f"bargaining.concede_by.{pid}", f"{sc.parties[pid].name} concedes by",
-                day.isoformat(), "", "date", group="deadlines")  # fmt: skip
+            add(
+                f"bargaining.concede_by.{pid}",
+                f"{sc.parties[pid].name} concedes by",
+                day.isoformat(),
+                "",
+                "date",
+                group="deadlines",
+            )
     for e in sc.events:
         if e.kind == "lapse":
-            add(f"events.{e.id}.date", f"Date: {e.label or e.id}", e.date.isoformat(), "",
-                "date", group="deadlines")  # fmt: skip
+            add(
+                f"events.{e.id}.date",
+                f"Date: {e.label or e.id}",
+                e.date.isoformat(),
+                "",
+                "date",
+                group="deadlines",
+            )
     if sc.uncertainty is not None:
-        add("uncertainty.draws", "Draws", int(sc.uncertainty.draws), "", group="uncertainty",
-            step=1)  # fmt: skip
+        add(
+            "uncertainty.draws", "Draws", int(sc.uncertainty.draws), "", group="uncertainty", step=1
+        )
         for key, dist in sc.uncertainty.params.items():
             for part in ("low", "mode", "high"):
                 v = getattr(dist, part, None)
                 if _num(v) is not None:
-                    add(f"uncertainty.params.{key}.{part}", f"{key}: {part}", float(v), "",
-                        group="uncertainty")  # fmt: skip
+                    add(
+                        f"uncertainty.params.{key}.{part}",
+                        f"{key}: {part}",
+                        float(v),
+                        "",
+                        group="uncertainty",
+                    )
     return out
 
 

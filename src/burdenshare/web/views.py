@@ -286,10 +286,13 @@ async def classroom_create(request: Request) -> Response:
         rounds = int(form.get("rounds") or 10)
         if not 1 <= n <= api.MAX_GAMES:
             raise ValueError
-        cid, instructor, _ = auth.store(request).create_classroom(
-            str(form.get("scenario", "sma-2019")), _seats_from_form(form), n, rounds=rounds,
+        _, instructor, _ = auth.store(request).create_classroom(
+            str(form.get("scenario", "sma-2019")),
+            _seats_from_form(form),
+            n,
+            rounds=rounds,
             title=str(form.get("title", ""))[:200],
-        )  # fmt: skip
+        )
     except (services.BurdenshareError, ValueError) as exc:
         lines = (
             services.problems(exc)
@@ -314,9 +317,12 @@ def teach(request: Request, token: str) -> Response:
         request.url_for("classroom_page", classroom_id=row.classroom_id), 303
     )
     response.set_cookie(
-        auth.teach_cookie(row.classroom_id), token, httponly=True, samesite="lax",
+        auth.teach_cookie(row.classroom_id),
+        token,
+        httponly=True,
+        samesite="lax",
         max_age=30 * 86400,
-    )  # fmt: skip
+    )
     return response
 
 
