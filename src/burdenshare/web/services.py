@@ -354,14 +354,15 @@ def summarise(results: Any) -> dict[str, Any]:
             out["nash"] = _outcome_words(sc, b.domain, nash)
     fc = results.forecast
     if fc is not None:
-        try:
-            frame = fc.tables().get("forecast_summary")
-            if frame is not None:
-                out["forecasts"] = json.loads(frame.head(20).to_json(orient="records"))
-        except Exception:  # a forecast table we cannot show is left out of the page
-            pass
-        if "forecasts" not in out:
-            out["forecasts"] = [{"model": str(k)} for k in getattr(fc, "results", {})]
+        rows = []
+        dims = list(fc.table.dimensions)
+        units = {d: (sc.actors.dimensions[d].unit or "") for d in dims} if sc.actors else {}
+        for name, run in fc.runs.items():
+            row: dict[str, Any] = {"model": name}
+            for k, d in enumerate(dims):
+                row[f"{d} ({units.get(d, '')})".replace(" ()", "")] = float(run.forecast[k])
+            rows.append(row)
+        out["forecasts"] = rows
     return _plain(out)
 
 
