@@ -77,7 +77,9 @@ def test_two_humans_take_turns(client):
     us, rok = bearer(g["seats"]["us"]["token"]), bearer(g["seats"]["rok"]["token"])
     r = client.post(f"/api/games/{gid}/offer", headers=rok, json={"offer": OFFER})
     assert r.status_code == 409 and "not your turn" in r.json()["error"]
-    assert client.post(f"/api/games/{gid}/offer", headers=us, json={"offer": OFFER}).status_code == 200
+    assert (
+        client.post(f"/api/games/{gid}/offer", headers=us, json={"offer": OFFER}).status_code == 200
+    )
     s = client.get(f"/api/games/{gid}", headers=rok).json()
     assert s["your_turn"] and s["table"]["by"] == "us"
     assert s["table"]["text"] == "contribution 1,298.9 bn KRW; duration 3 years; new category no"
@@ -158,7 +160,9 @@ def test_classroom(client):
     client.cookies.clear()
     client.get(room["dashboard_url"], follow_redirects=False)
     links = list(csv.DictReader(io.StringIO(client.get(f"/classrooms/{cid}/links.csv").text)))
-    assert [row["join_url"] for row in links] == [g["seats"]["us"]["join_url"] for g in room["games"]]
+    assert [row["join_url"] for row in links] == [
+        g["seats"]["us"]["join_url"] for g in room["games"]
+    ]
     moves = list(csv.DictReader(io.StringIO(client.get(f"/classrooms/{cid}/moves.csv").text)))
     assert any(m["action"] == "walk-out" for m in moves)
     games = client.get(f"/classrooms/{cid}/games.csv").text
