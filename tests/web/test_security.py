@@ -67,7 +67,9 @@ def test_wrong_other_and_old_tokens_get_403_and_change_nothing(client, app):
     assert client.get(f"/games/{gid}").status_code == 403
     assert client.get("/join/not-a-token", follow_redirects=False).status_code == 403
     # an unknown game id is the same 403 (no hint whether a game exists)
-    r = client.get("/api/games/zzz", headers={"Authorization": f"Bearer {b['seats']['us']['token']}"})
+    r = client.get(
+        "/api/games/zzz", headers={"Authorization": f"Bearer {b['seats']['us']['token']}"}
+    )
     assert r.status_code == 403
 
 
@@ -117,7 +119,10 @@ def test_csrf_on_forms_and_cookie_api_calls(sqlite_client):
 def test_security_headers(sqlite_client, path):
     r = sqlite_client.get(path)
     csp = r.headers["content-security-policy"]
-    assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert (
+        "script-src 'self'" in csp
+        and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    )
     assert "frame-ancestors 'none'" in csp
     assert r.headers["x-content-type-options"] == "nosniff"
     assert r.headers["x-frame-options"] == "DENY"
