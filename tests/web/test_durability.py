@@ -48,8 +48,10 @@ def test_kill_9_mid_game_and_restart_resumes_every_game(server):
         with httpx.Client(base_url=base, timeout=30) as c:
             while not stop.is_set():
                 try:
-                    s = c.get(f"/api/games/{g['id']}",
-                              headers={"Authorization": f"Bearer {next(iter(g['tokens'].values()))}"}).json()  # fmt: skip
+                    any_seat = next(iter(g["tokens"].values()))
+                    s = c.get(
+                        f"/api/games/{g['id']}", headers={"Authorization": f"Bearer {any_seat}"}
+                    ).json()
                     mover = s["to_move"]
                     if s["over"] or mover not in g["tokens"]:
                         return

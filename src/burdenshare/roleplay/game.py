@@ -479,11 +479,20 @@ def replay(setup: Setup, moves: Sequence[Move]) -> GameState:
     return game
 
 
-def play(setup: Setup, moves: Sequence[Move], party: str, action: str, values: Any = None):
-    """Check ``party``'s ``action`` against the state after ``moves`` and return the moves to
-    record (this one, then the agents' replies) and the new state. Raises :class:`MoveError`
-    with a one-line reason when the move is not allowed."""
-    state = replay(setup, moves)
+def play(
+    setup: Setup,
+    moves: Sequence[Move],
+    party: str,
+    action: str,
+    values: Any = None,
+    state: GameState | None = None,
+) -> tuple[list[Move], GameState]:
+    """Check ``party``'s ``action`` against the state after ``moves`` (``state``, when the
+    caller has it already) and return the moves to record (this one, then the agents'
+    replies) and the new state. Raises :class:`MoveError` with a one-line reason when the move
+    is not allowed."""
+    if state is None or len(state.moves) != len(moves):
+        state = replay(setup, moves)
     if state.over:
         raise _bad("the game is over", path="game", found=state.status)
     if party not in setup.parties:

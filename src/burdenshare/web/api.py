@@ -90,7 +90,7 @@ def _state(request: Request, game_id: str, party: str) -> dict[str, Any]:
         row, setup, state = auth.store(request).state(game_id)
     except NotFound:
         raise auth.forbidden() from None
-    return game_view(game_id, row, setup, state, party)
+    return JSONResponse(game_view(game_id, row, setup, state, party))
 
 
 @router.get("/games/{game_id}")
@@ -113,7 +113,7 @@ def _act(request: Request, game_id: str, action: str, values: Any = None) -> Any
         lines = services.problems(exc)
         status = 409 if any("not your turn" in x or "is over" in x for x in lines) else 400
         return problem_response(exc, status)
-    return game_view(game_id, row, setup, state, party)
+    return JSONResponse(game_view(game_id, row, setup, state, party))
 
 
 @router.post("/games/{game_id}/offer")

@@ -1,19 +1,23 @@
 """The web app's database: games, their moves, tokens, classrooms and explorer runs.
 
-SQLAlchemy Core over SQLite (default; a file in WAL mode, ``synchronous=FULL``) or PostgreSQL
+SQLAlchemy Core over SQLite (default; a file in WAL mode, ``synchronous=NORMAL``, or ``FULL``
+with ``BURDENSHARE_SQLITE_SYNC=FULL``) or PostgreSQL
 (``postgresql://…``), the same code for both. Every move is written in the transaction that
 checks it, and acknowledged only after the commit. One move per turn is a database rule: the
 unique constraint ``(game_id, turn)`` on ``moves``; a second writer of the same turn gets an
 ``IntegrityError`` and its move is refused.
 
-SQLite has one writer at a time; the app serialises its own writes with a lock so that a
-transaction never has to upgrade a read lock (which SQLite would refuse with ``SQLITE_BUSY``).
-PostgreSQL runs writers concurrently and lets the constraint decide.
+A move is checked against the moves read before the write transaction and written in it; if
+another move took the turn in between, the constraint refuses the insert. SQLite has one writer
+at a time: the app serialises its own short write transactions with a lock, so that none has to
+upgrade a read lock (which SQLite refuses with ``SQLITE_BUSY``). PostgreSQL runs writers
+concurrently and lets the constraint decide.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -127,6 +131,11 @@ class Database:
             url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
         self.url = url
         self.sqlite = url.startswith("sqlite")
+        # WAL + NORMAL: a commit is in the WAL file before it returns, so it survives the
+        # process being killed (kill -9); FULL also fsyncs each commit (power loss)
+        self.synchronous = os.environ.get("BURDENSHARE_SQLITE_SYNC", "NORMAL").upper()
+        if self.synchronous not in ("NORMAL", "FULL", "EXTRA"):
+            self.synchronous = "NORMAL"
         if self.sqlite:
             self.engine: Engine = create_engine(
                 url, connect_args={"check_same_thread": False, "timeout": 30}
@@ -136,7 +145,7 @@ class Database:
             def _pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
                 cur = dbapi_connection.cursor()
                 cur.execute("PRAGMA journal_mode=WAL")
-                cur.execute("PRAGMA synchronous=FULL")
+                cur.execute(f"PRAGMA synchronous={self.synchronous}")
                 cur.execute("PRAGMA busy_timeout=30000")
                 cur.execute("PRAGMA foreign_keys=ON")
                 cur.close()

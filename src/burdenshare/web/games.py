@@ -12,6 +12,8 @@ import base64
 import hashlib
 import hmac
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,8 +118,27 @@ def _agreement_json(setup: services.Setup, state: services.GameState) -> str | N
 
 
 class Store:
-    def __init__(self, db: Database):
+    """Games in the database. ``_states`` keeps the latest replayed state of recent games, keyed
+    by game id and checked against the number of recorded moves read from the database on
+    every request (a stale entry is never used)."""
+
+    def __init__(self, db: Database, cache: int = 2048):
         self.db = db
+        self._states: OrderedDict[str, services.GameState] = OrderedDict()
+        self._cache_size = cache
+        self._cache_lock = threading.Lock()
+
+    def _cached(self, game_id: str, n_moves: int) -> services.GameState | None:
+        with self._cache_lock:
+            state = self._states.get(game_id)
+        return state if state is not None and len(state.moves) == n_moves else None
+
+    def _remember(self, game_id: str, state: services.GameState) -> None:
+        with self._cache_lock:
+            self._states[game_id] = state
+            self._states.move_to_end(game_id)
+            while len(self._states) > self._cache_size:
+                self._states.popitem(last=False)
 
     # ---------------------------------------------------------------- create
     def create_game(
@@ -264,21 +285,28 @@ class Store:
     def state(self, game_id: str) -> tuple[GameRow, services.Setup, services.GameState]:
         row, ms = self.game(game_id)
         setup = row.setup()
-        return row, setup, services.replay(setup, ms)
+        state = self._cached(game_id, len(ms))
+        if state is None or state.moves != ms:
+            state = services.replay(setup, ms)
+            self._remember(game_id, state)
+        return row, setup, state
 
     # ---------------------------------------------------------------- move
     def act(self, game_id: str, party: str, action: str, values: Any = None) -> Any:
         """Check and record ``party``'s move and the agents' replies; return the new state
-        (after the commit). Raises MoveError (refused), Conflict (lost a race), NotFound."""
+        (after the commit). Raises MoveError (refused), Conflict (another move took the turn
+        first: the unique ``(game_id, turn)`` refused ours), NotFound.
+
+        The move is checked against the moves as read; the write transaction holds only the
+        inserts, so the database, not a lock around the check, decides a race."""
+        g, recorded = self.game(game_id)
+        setup = g.setup()
+        before = self._cached(game_id, len(recorded))
+        if before is not None and before.moves != recorded:
+            before = None
+        new, state = services.play(setup, recorded, party, action, values, before)
         try:
             with self.db.write() as c:
-                row = c.execute(select(games).where(games.c.id == game_id)).first()
-                if row is None:
-                    raise NotFound
-                g = GameRow.of(row)
-                setup = g.setup()
-                recorded = _moves(c, game_id)
-                new, state = services.play(setup, recorded, party, action, values)
                 _insert_moves(c, game_id, new)
                 c.execute(
                     games.update()
@@ -291,6 +319,9 @@ class Store:
                 )
         except IntegrityError:
             raise Conflict from None
+        state.moves = [*recorded, *new]  # the state as recorded (agents' moves included)
+        state.agent_moves = [m for m in state.agent_moves if m.turn < len(state.moves)]
+        self._remember(game_id, state)
         return g, setup, state
 
     # ---------------------------------------------------------------- classroom

@@ -88,7 +88,7 @@ def game_view(
         "brief": services.brief(setup, party),
     }
     view["brief"].pop("public", None)
-    view["public"] = services.public_facts(setup)
+    view["public"] = services.public(setup)
     if over:
         view["result"] = {
             "status": state.status,

@@ -9,6 +9,7 @@ with the same one-line problems the CLI prints.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import math
@@ -424,12 +425,31 @@ def replay(setup: _game.Setup, moves: list[_game.Move]) -> _game.GameState:
     return _game.replay(setup, moves)
 
 
-def play(setup: _game.Setup, moves: list[_game.Move], party: str, action: str, values: Any):
-    return _game.play(setup, moves, party, action, values)
+def play(
+    setup: _game.Setup,
+    moves: list[_game.Move],
+    party: str,
+    action: str,
+    values: Any,
+    state: _game.GameState | None = None,
+) -> tuple[list[_game.Move], _game.GameState]:
+    return _game.play(setup, moves, party, action, values, state)
+
+
+def _memo(setup: _game.Setup, key: Any, make: Callable[[], Any]) -> Any:
+    """Per-setup cache (a setup is immutable; games of one configuration share it)."""
+    memo = setup.__dict__.setdefault("_web_memo", {})
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
 
 
 def brief(setup: _game.Setup, party: str) -> dict[str, Any]:
-    return _brief_of(setup, party)
+    return copy.deepcopy(_memo(setup, ("brief", party), lambda: _brief_of(setup, party)))
+
+
+def public(setup: _game.Setup) -> dict[str, Any]:
+    return _memo(setup, "public", lambda: public_facts(setup))
 
 
 def round_label(state: _game.GameState, s: int) -> str:
@@ -446,6 +466,10 @@ def own_utility(setup: _game.Setup, party: str, outcome: int | None, s: int = 0)
 
 def offer_options(setup: _game.Setup) -> list[dict[str, Any]]:
     """Per issue: its values as (value, label) for the offer form."""
+    return _memo(setup, "options", lambda: _offer_options(setup))
+
+
+def _offer_options(setup: _game.Setup) -> list[dict[str, Any]]:
     out = []
     for issue in setup.space.issues:
         out.append(
@@ -468,6 +492,16 @@ def _value_str(v: Any) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return str(v)
+
+
+def _model_game(setup: _game.Setup, pair: tuple[str, str]) -> _game.GameState:
+    """The scenario's agents in both seats of the same game (same rounds, seed, segments)."""
+    agents = {p: pair[k] for k, p in enumerate(setup.parties)}
+    model = _game.Setup(setup.scenario, agents, setup.rounds, setup.seed)
+    for key in ("space", "domain", "dates", "happened", "segments"):
+        if key in setup.__dict__:
+            model.__dict__[key] = setup.__dict__[key]
+    return _game.replay(model, [])
 
 
 def debrief(setup: _game.Setup, state: _game.GameState) -> dict[str, Any]:
@@ -497,9 +531,7 @@ def debrief(setup: _game.Setup, state: _game.GameState) -> dict[str, Any]:
         )
     spec = setup.scenario.bargaining
     pair = spec.pairs[0] if spec and spec.pairs else ("boulware", "conceder")
-    agents = {p: f"agent:{pair[k]}" for k, p in enumerate(setup.parties)}
-    model = _game.Setup.create(setup.scenario, agents, setup.rounds, setup.seed)
-    ran = _game.replay(model, [])
+    ran = _memo(setup, "model", lambda: _model_game(setup, pair))
     model_row = {
         "label": f"Model agents ({pair[0]} vs {pair[1]})",
         "outcome": outcome_text(setup, ran.agreement) if ran.agreement is not None else "no deal",
