@@ -410,8 +410,13 @@ def replay(setup: Setup, moves: Sequence[Move]) -> GameState:
     struck: set[int] = set()
     pick = setup.scenario.bargaining.offers if setup.scenario.bargaining else "lowest"
     reveal_all = bool(setup.scenario.bargaining and setup.scenario.bargaining.veto_reveals)
+    previous: tuple[str, ...] = ()
     for seg in setup.segments:
         struck = {o for o in struck if not seg.win_set[o]}
+        if seg.first > 0:  # the game changes: a new segment opens with an empty table
+            new = [e for e in seg.events if e not in previous]
+            game.events.append(Event(2 * seg.first, seg.first, None, "phase", None, ",".join(new)))
+        previous = seg.events
         seats = []
         for side, party in enumerate(setup.parties):
             name = setup.seats[party]

@@ -53,6 +53,13 @@ def game_view(
             item["your_score"] = (
                 round(services.own_utility(setup, party, e.outcome, e.round), 2) + 0.0
             )
+        if e.kind == "phase":
+            labels = {ev.id: ev.label or ev.id for ev in setup.scenario.events}
+            item["words"] = (
+                "the game changes ("
+                + ", ".join(labels.get(x, x) for x in e.note.split(",") if x)
+                + "): the table is cleared and offers start afresh"
+            )
         if e.kind == "voided":
             item["rejected_by"] = [
                 f"{ratifier_names[p]} ({names[p]})" for p in e.note.split(",") if p

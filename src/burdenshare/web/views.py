@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Any
 
 import duckdb
@@ -118,7 +117,7 @@ async def explore_run(request: Request) -> Response:
 @router.get("/runs/{run_id}", response_class=HTMLResponse, name="run_page")
 def run_page(request: Request, run_id: str) -> Response:
     data = api.run_json(request, run_id)
-    return render(request, "run.html", {"run": data, "run_json": json.dumps(data)})
+    return render(request, "run.html", {"run": data})
 
 
 @router.get("/runs/{run_id}.json")
