@@ -3,8 +3,8 @@ between two browser contexts (two people), a game against an agent, the explorer
 with a changed ask, a classroom of three games; every page at 375 px wide without sideways
 scrolling and with no serious accessibility violation (axe-core, bundled with the tests).
 
-With ``BURDENSHARE_SCREENSHOTS=<folder>`` the pages' screenshots are written there (the PNGs
-in docs/web/ come from this test: ``BURDENSHARE_SCREENSHOTS=docs/web pytest tests/web/test_browser.py``).
+With ``BURDENSHARE_SCREENSHOTS=<folder>`` the pages' screenshots are written there; the PNGs in
+docs/web/ come from ``BURDENSHARE_SCREENSHOTS=docs/web pytest tests/web/test_browser.py``.
 """
 
 from __future__ import annotations

@@ -30,8 +30,8 @@ SECRETS = {
 
 
 OWN_SCORE = re.compile(
-    r'"your_score":\s*-?[0-9.]+|Your score for it: <strong>-?[0-9.]+</strong>'
-    r"|\(your score -?[0-9.]+\)"
+    r'"your_score(?:_words)?":\s*"?-?[0-9.]+"?|Your score for it: <strong>-?[0-9.]+</strong>'
+    r"|\(your score: -?[0-9.]+\)"
 )
 
 

@@ -23,6 +23,15 @@ ACTION_WORDS = {
 }
 
 
+def score_words(score: float | None) -> str:
+    """A seat's own score in words: below 0 the package crosses one of its red lines."""
+    if score is None:
+        return ""
+    if score < 0:
+        return "beyond your red lines (worse than no deal)"
+    return f"{score:.2f}"
+
+
 def _package(setup: services.Setup, outcome: int | None) -> dict[str, str] | None:
     if outcome is None:
         return None
@@ -73,6 +82,9 @@ def game_view(
             "text": services.outcome_text(setup, state.table),
             "your_score": round(services.own_utility(setup, party, state.table, state.round), 2)
             + 0.0,
+            "your_score_words": score_words(
+                services.own_utility(setup, party, state.table, state.round)
+            ),
         }
     over = state.over
     view: dict[str, Any] = {
@@ -91,6 +103,7 @@ def game_view(
         "your_turn": state.to_move == party,
         "table": table,
         "struck": len(state.struck),
+        "round_dates": [services.round_label(state, s) for s in range(setup.rounds)],
         "history": history,
         "brief": services.brief(setup, party),
     }

@@ -13,6 +13,7 @@ import copy
 import datetime as dt
 import json
 import math
+import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -334,7 +335,9 @@ def summarise(results: Any) -> dict[str, Any]:
             "p": [round(float(p), 4) for p in curve["p"]],
         }
         section = bottom_line_section(results)
-        out["bottom_line_html"] = section.html if section is not None else ""
+        # the page states the headline once, above the chart
+        html = section.html if section is not None else ""
+        out["bottom_line_html"] = re.sub(r'<p class="headline">.*?</p>', "", html, count=1)
     b = results.bargaining
     if b is not None:
         rows = []

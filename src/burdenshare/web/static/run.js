@@ -24,21 +24,25 @@
   var canvas = document.getElementById("pdeal");
   if (!canvas || !run.result || !run.result.curve || typeof Chart === "undefined") return;
   var curve = run.result.curve;
-  var milestones = (run.result.bottom_line && run.result.bottom_line.milestones) || [];
+  var line = run.result.bottom_line || {};
+  var day = function (iso) { return Date.parse(iso + "T00:00:00Z"); };
+  var points = curve.dates.map(function (d, i) { return { x: day(d), y: 100 * curve.p[i] }; });
+  if (line.as_of) { points.unshift({ x: day(line.as_of), y: 0 }); }
+  if (line.horizon && points.length) { points.push({ x: day(line.horizon), y: points[points.length - 1].y }); }
+  var label = function (ms) { return new Date(ms).toISOString().slice(0, 10); };
   new Chart(canvas, {
     type: "line",
-    data: {
-      labels: curve.dates,
-      datasets: [{ label: "P(ratified deal) by date", data: curve.p.map(function (p) { return p * 100; }),
-                   borderColor: "#0b5cad", backgroundColor: "rgba(11,92,173,0.12)", fill: true, stepped: true, pointRadius: 0 }]
-    },
+    data: { datasets: [{ label: "P(ratified deal) by date, %", data: points, borderColor: "#0b5cad",
+                         backgroundColor: "rgba(11,92,173,0.12)", fill: true, stepped: true, pointRadius: 0 }] },
     options: {
-      responsive: true, maintainAspectRatio: false, animation: false,
-      scales: { y: { min: 0, max: 100, title: { display: true, text: "%" } },
-                x: { ticks: { maxTicksLimit: 8 } } },
-      plugins: { tooltip: { callbacks: { label: function (c) { return c.parsed.y.toFixed(1) + "% by " + c.label; } } },
-                 subtitle: { display: milestones.length > 0, text: milestones.map(function (m) {
-                   return m.label + ": " + Math.round(100 * (m.p !== undefined ? m.p : (m.share ? m.share.p : 0))) + "%"; }).join(" · ") } }
+      responsive: true, maintainAspectRatio: false, animation: false, parsing: false,
+      scales: {
+        y: { min: 0, max: 100, title: { display: true, text: "P(ratified deal), %" } },
+        x: { type: "linear", ticks: { maxTicksLimit: 7, callback: function (v) { return label(v); } } }
+      },
+      plugins: { tooltip: { callbacks: {
+        title: function (items) { return items.length ? "by " + label(items[0].parsed.x) : ""; },
+        label: function (c) { return c.parsed.y.toFixed(1) + "%"; } } } }
     }
   });
 })();
