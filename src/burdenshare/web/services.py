@@ -217,16 +217,25 @@ def explorer_fields(scenario: Scenario) -> list[dict[str, Any]]:
         add(
             "uncertainty.draws", "Draws", int(sc.uncertainty.draws), "", group="uncertainty", step=1
         )
+        from burdenshare.scenario.paths import describe_path
+
         for key, dist in sc.uncertainty.params.items():
+            try:
+                words = describe_path(sc, key)
+            except Exception:  # a path the describer does not know: show it as written
+                words = key
+            words = words[:1].upper() + words[1:]
             for part in ("low", "mode", "high"):
                 v = getattr(dist, part, None)
                 if _num(v) is not None:
                     add(
                         f"uncertainty.params.{key}.{part}",
-                        f"{key}: {part}",
+                        part,
                         float(v),
                         "",
                         group="uncertainty",
+                        param=words,
+                        dist=getattr(dist, "dist", ""),
                     )
     return out
 
