@@ -10,7 +10,7 @@ from fastapi import APIRouter, Body, HTTPException, Request
 from fastapi.responses import JSONResponse
 
 from burdenshare.web import auth, services
-from burdenshare.web.games import Conflict, NotFound
+from burdenshare.web.games import Conflict, GameRow, NotFound
 from burdenshare.web.present import game_view
 
 router = APIRouter(prefix="/api")
@@ -171,6 +171,16 @@ def create_classroom(request: Request, body: dict[str, Any] = Body(...)) -> Any:
     )
 
 
+def _typed(value: str) -> Any:
+    """A stored package value back to a number or a boolean, for formatting."""
+    if value in ("true", "false"):
+        return value == "true"
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
 def dashboard(request: Request, classroom_id: str) -> dict[str, Any]:
     try:
         room, rows = auth.store(request).classroom(classroom_id)
@@ -181,6 +191,13 @@ def dashboard(request: Request, classroom_id: str) -> dict[str, Any]:
     for r in rows:
         counts[r.status] = counts.get(r.status, 0) + 1
         agreement = json.loads(r.agreement) if r.agreement else None
+        deal_text = ""
+        if agreement:
+            setup = GameRow.of(r).setup()
+            deal_text = "; ".join(
+                f"{k.replace('_', ' ')} {services.format_value(setup, k, _typed(v))}"
+                for k, v in agreement.items()
+            )
         games.append(
             {
                 "game_id": r.id,
@@ -190,6 +207,7 @@ def dashboard(request: Request, classroom_id: str) -> dict[str, Any]:
                 "round": r.turns // 2 + (0 if r.status != "running" else 1),
                 "rounds": r.rounds,
                 "agreement": agreement,
+                "deal_text": deal_text,
                 "seats": json.loads(r.seats),
             }
         )

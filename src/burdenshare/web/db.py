@@ -151,7 +151,7 @@ class Database:
                 cur.close()
 
         else:
-            self.engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+            self.engine = create_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800)
         self._lock = threading.Lock() if self.sqlite else None
         metadata.create_all(self.engine)
 
