@@ -35,8 +35,16 @@ def free_port() -> int:
 
 def start_server(data_dir: Path, database_url: str | None) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    cmd = [sys.executable, "-m", "burdenshare", "serve", "--port", str(port),
-           "--data-dir", str(data_dir)]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "burdenshare",
+        "serve",
+        "--port",
+        str(port),
+        "--data-dir",
+        str(data_dir),
+    ]
     if database_url:
         cmd += ["--database-url", database_url]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
@@ -91,9 +99,12 @@ async def run(url: str, games: int, moves: int, think: float) -> dict:
         for _ in range(games):
             r = await client.post(
                 "/api/games",
-                json={"scenario": "sma-2019", "seats": {"us": "human", "rok": "human"},
-                      "rounds": (moves + 1) // 2},
-            )  # fmt: skip
+                json={
+                    "scenario": "sma-2019",
+                    "seats": {"us": "human", "rok": "human"},
+                    "rounds": (moves + 1) // 2,
+                },
+            )
             r.raise_for_status()
             made.append(r.json())
         lat: list[float] = []
@@ -154,19 +165,25 @@ def main() -> None:
         lat = res["lat"]
         backend = "postgresql" if db_url and db_url.startswith("postgresql") else "sqlite"
         print(f"backend {backend}: {args.games} games x {args.moves} moves, think {args.think} s")
-        print(f"moves sent {len(lat)}, errors {len(res['errors'])}, wall {res['wall']:.1f} s, "
-              f"{len(lat) / res['wall']:.0f} moves/s")  # fmt: skip
-        print(f"move latency ms: p50 {1000 * quantile(lat, 0.5):.1f}  "
-              f"p95 {1000 * quantile(lat, 0.95):.1f}  p99 {1000 * quantile(lat, 0.99):.1f}  "
-              f"mean {1000 * statistics.fmean(lat):.1f}  max {1000 * max(lat):.1f}")  # fmt: skip
+        print(
+            f"moves sent {len(lat)}, errors {len(res['errors'])}, wall {res['wall']:.1f} s, "
+            f"{len(lat) / res['wall']:.0f} moves/s"
+        )
+        print(
+            f"move latency ms: p50 {1000 * quantile(lat, 0.5):.1f}  "
+            f"p95 {1000 * quantile(lat, 0.95):.1f}  p99 {1000 * quantile(lat, 0.99):.1f}  "
+            f"mean {1000 * statistics.fmean(lat):.1f}  max {1000 * max(lat):.1f}"
+        )
         for e in res["errors"][:5]:
             print("error:", e)
         if proc is not None or args.database_url:
             turns = recorded(db_url, [g["game_id"] for g in res["games"]])
             exact = sum(1 for t in turns.values() if t == list(range(args.moves)))
             total = sum(len(t) for t in turns.values())
-            print(f"moves recorded {total} (expected {args.games * args.moves}); games with every "
-                  f"move exactly once: {exact}/{args.games}")  # fmt: skip
+            print(
+                f"moves recorded {total} (expected {args.games * args.moves}); games with every "
+                f"move exactly once: {exact}/{args.games}"
+            )
             if exact != args.games or res["errors"]:
                 raise SystemExit(1)
 

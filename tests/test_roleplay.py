@@ -20,15 +20,25 @@ def agents_game(sma, us="boulware", rok="linear", rounds=10):
     return setup, replay(setup, [])
 
 
-@pytest.mark.parametrize(("us", "rok"), [("boulware", "linear"), ("conceder", "hardliner"),
-                                         ("tit-for-tat", "walk-out"), ("linear", "conceder")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("us", "rok"),
+    [
+        ("boulware", "linear"),
+        ("conceder", "hardliner"),
+        ("tit-for-tat", "walk-out"),
+        ("linear", "conceder"),
+    ],
+)
 def test_people_replaying_the_agents_moves_get_the_same_game(sma, us, rok):
-    setup, agents = agents_game(sma, us, rok)
+    _, agents = agents_game(sma, us, rok)
     assert agents.over
     moves = agents.new_moves()
     assert [m.turn for m in moves] == list(range(len(moves)))
-    for seats in ({"us": "human", "rok": "human"}, {"us": "human", "rok": f"agent:{rok}"},
-                  {"us": f"agent:{us}", "rok": "human"}):  # fmt: skip
+    for seats in (
+        {"us": "human", "rok": "human"},
+        {"us": "human", "rok": f"agent:{rok}"},
+        {"us": f"agent:{us}", "rok": "human"},
+    ):
         people = Setup.create(sma, seats, 10)
         human = [m for m in moves if seats[m.party] == "human"]
         state = replay(people, [m for m in moves if m in human or seats[m.party] != "human"])
@@ -69,8 +79,13 @@ def test_deadline(sma):
     setup = Setup.create(sma, {"us": "human", "rok": "human"}, 1)
     moves: list[Move] = []
     for party, amount in (("us", 1.4e12), ("rok", 1.1e12)):
-        new, state = play(setup, moves, party, "offer",
-                          {"contribution": amount, "duration": 2, "new_category": False})  # fmt: skip
+        new, state = play(
+            setup,
+            moves,
+            party,
+            "offer",
+            {"contribution": amount, "duration": 2, "new_category": False},
+        )
         moves += new
     assert state.status == "timedout" and state.agreement is None
 

@@ -95,9 +95,15 @@ class Server:
 
     def start(self) -> None:
         cmd = [
-            sys.executable, "-m", "burdenshare", "serve", "--port", str(self.port),
-            "--data-dir", str(self.data_dir),
-        ]  # fmt: skip
+            sys.executable,
+            "-m",
+            "burdenshare",
+            "serve",
+            "--port",
+            str(self.port),
+            "--data-dir",
+            str(self.data_dir),
+        ]
         if self.database_url:
             cmd += ["--database-url", self.database_url]
         self.log = open(self.data_dir.parent / f"server-{self.port}.log", "ab")  # noqa: SIM115

@@ -19,8 +19,14 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-        "--disable-component-update", "--disable-sync"]  # fmt: skip
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 SHOTS = os.environ.get("BURDENSHARE_SCREENSHOTS")
 
@@ -122,8 +128,10 @@ def test_two_people_play_a_full_game(checks, server):
     page.get_by_label("Rounds until the deadline").fill("2")
     checks.shot(page, "play-new")
     page.get_by_role("button", name="Create the game").click()
-    links = {a.get_attribute("data-party"): a.get_attribute("href")
-             for a in page.locator("a.seat-link").all()}  # fmt: skip
+    links = {
+        a.get_attribute("data-party"): a.get_attribute("href")
+        for a in page.locator("a.seat-link").all()
+    }
     checks.shot(page, "invite")
     assert set(links) == {"us", "rok"}
     us_ctx, rok_ctx = checks.context(), checks.context()

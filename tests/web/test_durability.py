@@ -15,8 +15,11 @@ from burdenshare.web.db import moves, utcnow
 
 
 def offer(k: int) -> dict:
-    return {"contribution": 1_500_000_000_000 - (k % 50) * 10_000_000_000, "duration": 1 + k % 5,
-            "new_category": False}  # fmt: skip
+    return {
+        "contribution": 1_500_000_000_000 - (k % 50) * 10_000_000_000,
+        "duration": 1 + k % 5,
+        "new_category": False,
+    }
 
 
 def history(state: dict) -> list[tuple]:
@@ -111,8 +114,11 @@ def test_concurrent_moves_one_wins(server):
             ).json()
             gid = g["game_id"]
             us, rok = g["seats"]["us"]["token"], g["seats"]["rok"]["token"]
-            first = c.post(f"/api/games/{gid}/offer", headers={"Authorization": f"Bearer {us}"},
-                           json={"offer": offer(0)})  # fmt: skip
+            first = c.post(
+                f"/api/games/{gid}/offer",
+                headers={"Authorization": f"Bearer {us}"},
+                json={"offer": offer(0)},
+            )
             assert first.status_code == 200
             attempts = [(rok, "accept", None), (rok, "offer", offer(3)), (rok, "offer", offer(4))]
             barrier = threading.Barrier(len(attempts))
@@ -121,9 +127,11 @@ def test_concurrent_moves_one_wins(server):
             def act(token, action, body, gid=gid, barrier=barrier, codes=codes, us=us) -> None:
                 with httpx.Client(base_url=server.url, timeout=30) as cc:
                     barrier.wait()
-                    r = cc.post(f"/api/games/{gid}/{action}",
-                                headers={"Authorization": f"Bearer {token}"},
-                                json={"offer": body} if body else None)  # fmt: skip
+                    r = cc.post(
+                        f"/api/games/{gid}/{action}",
+                        headers={"Authorization": f"Bearer {token}"},
+                        json={"offer": body} if body else None,
+                    )
                     codes.append(("us" if token == us else "rok", r.status_code))
 
             threads = [threading.Thread(target=act, args=a) for a in attempts]
@@ -137,8 +145,11 @@ def test_concurrent_moves_one_wins(server):
             assert [e["turn"] for e in moved] == [0, 1]  # one move for turn 1, nothing more
             assert moved[1]["party"] == "rok"
             # the losing requests changed nothing; the US seat, whose turn it is not, neither
-            late = c.post(f"/api/games/{gid}/offer", headers={"Authorization": f"Bearer {rok}"},
-                          json={"offer": offer(6)})  # fmt: skip
+            late = c.post(
+                f"/api/games/{gid}/offer",
+                headers={"Authorization": f"Bearer {rok}"},
+                json={"offer": offer(6)},
+            )
             assert late.status_code == 409
 
 
@@ -147,8 +158,14 @@ def test_database_refuses_a_second_move_for_a_turn(app, same_turn):
     """The rule is the database's, not only the app's: a unique (game_id, turn)."""
     store = app.state.store
     gid, _ = store.create_game("sma-2019", {"us": "human", "rok": "human"})
-    row = {"game_id": gid, "turn": 0, "party": "us", "action": "offer", "outcome": 1,
-           "created_at": utcnow()}  # fmt: skip
+    row = {
+        "game_id": gid,
+        "turn": 0,
+        "party": "us",
+        "action": "offer",
+        "outcome": 1,
+        "created_at": utcnow(),
+    }
     with app.state.db.write() as c:
         c.execute(moves.insert().values(**row))
     with pytest.raises(IntegrityError), app.state.db.write() as c:

@@ -40,9 +40,16 @@ def formats(x: float) -> set[str]:
     out = {repr(x), str(x), f"{x:g}", f"{x:.6g}", f"{x:.4g}", f"{x:.3f}"}
     if x >= 1e6:
         out |= {
-            str(int(x)), f"{int(x):,}", f"{int(x):_}", f"{x / 1e9:,.1f}", f"{x / 1e9:.1f}",
-            f"{x / 1e9:,.2f}", f"{x:.6e}", f"{x:e}", f"{x / 1e12:.4f}",
-        }  # fmt: skip
+            str(int(x)),
+            f"{int(x):,}",
+            f"{int(x):_}",
+            f"{x / 1e9:,.1f}",
+            f"{x / 1e9:.1f}",
+            f"{x / 1e9:,.2f}",
+            f"{x:.6e}",
+            f"{x:e}",
+            f"{x / 1e12:.4f}",
+        }
     else:
         out |= {f"{100 * x:.0f}%", f"{100 * x:.1f}%", f"{x:.2f}", f"{x:.3f}", f"{x:.4f}"}
     return out
@@ -151,10 +158,14 @@ def play_out(seats: dict[str, Seat], humans: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    "seats", [{"us": "human", "rok": "human"}, {"us": "human", "rok": "agent:tit-for-tat"},
-              {"us": "agent:boulware", "rok": "human"}],
+    "seats",
+    [
+        {"us": "human", "rok": "human"},
+        {"us": "human", "rok": "agent:tit-for-tat"},
+        {"us": "agent:boulware", "rok": "human"},
+    ],
     ids=["two-humans", "us-vs-agent", "rok-vs-agent"],
-)  # fmt: skip
+)
 def test_no_seat_sees_the_other_seats_secrets(app, seats, caplog):
     caplog.set_level(logging.DEBUG)
     with TestClient(app) as c:

@@ -93,8 +93,12 @@ def test_csrf_on_forms_and_cookie_api_calls(sqlite_client):
     client.get(f"/join/{token}")
     html = client.get(f"/games/{gid}").text
     csrf = re.search(r'name="csrf" value="([^"]+)"', html).group(1)
-    data = {"action": "offer", "issue_contribution": "1300000000000", "issue_duration": "3",
-            "issue_new_category": "false"}  # fmt: skip
+    data = {
+        "action": "offer",
+        "issue_contribution": "1300000000000",
+        "issue_duration": "3",
+        "issue_new_category": "false",
+    }
     assert client.post(f"/games/{gid}/move", data=data).status_code == 403  # no csrf
     bad = {**data, "csrf": "0" * 64}
     assert client.post(f"/games/{gid}/move", data=bad).status_code == 403
@@ -114,8 +118,19 @@ def test_csrf_on_forms_and_cookie_api_calls(sqlite_client):
         assert client.post(path, data={"scenario": "sma-2019"}).status_code == 403
 
 
-@pytest.mark.parametrize("path", ["/", "/explore", "/play", "/classroom", "/api/strategies",
-                                  "/static/app.css", "/nope", "/api/games/x"])  # fmt: skip
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/explore",
+        "/play",
+        "/classroom",
+        "/api/strategies",
+        "/static/app.css",
+        "/nope",
+        "/api/games/x",
+    ],
+)
 def test_security_headers(sqlite_client, path):
     r = sqlite_client.get(path)
     csp = r.headers["content-security-policy"]
@@ -150,24 +165,27 @@ def test_upload_limits_and_errors_beside_the_field(sqlite_client):
     csrf = _explore_form(client)
     big = b"# " + b"x" * 1_000_001
     r = client.post(
-        "/explore", data={"csrf": csrf, "scenario": "sma-2019"},
+        "/explore",
+        data={"csrf": csrf, "scenario": "sma-2019"},
         files={"upload": ("big.toml", big, "text/plain")},
-    )  # fmt: skip
+    )
     assert r.status_code in (400, 413)
     assert "1 MB" in r.text
     # malformed TOML: the CLI's one-line message, next to the upload field
     r = client.post(
-        "/explore", data={"csrf": csrf, "scenario": "sma-2019"},
+        "/explore",
+        data={"csrf": csrf, "scenario": "sma-2019"},
         files={"upload": ("bad.toml", b"[meta\ntitle = 1", "text/plain")},
-    )  # fmt: skip
+    )
     assert r.status_code == 400
     block = re.search(r'id="upload".*?</div>', r.text, re.S).group(0)
     assert "field-error" in block and "upload.toml" in block and "TOML" in block
     # TOML is data: nothing in it is executed or opened (an include-like key is just invalid)
     r = client.post(
-        "/explore", data={"csrf": csrf, "scenario": "sma-2019"},
+        "/explore",
+        data={"csrf": csrf, "scenario": "sma-2019"},
         files={"upload": ("x.toml", b'[meta]\nid = "../../etc/passwd"\n', "text/plain")},
-    )  # fmt: skip
+    )
     assert r.status_code == 400
 
 
@@ -184,8 +202,13 @@ def test_bad_input_shown_beside_its_field(sqlite_client):
 
 def test_no_path_from_user_input(sqlite_client):
     client = sqlite_client
-    for path in ("/runs/..%2F..%2Fetc%2Fpasswd", "/runs/x/report.html", "/runs/x/csv/..%2Fa.csv",
-                 "/static/..%2Fapp.py", "/explore?scenario=..%2F..%2Fetc%2Fpasswd"):  # fmt: skip
+    for path in (
+        "/runs/..%2F..%2Fetc%2Fpasswd",
+        "/runs/x/report.html",
+        "/runs/x/csv/..%2Fa.csv",
+        "/static/..%2Fapp.py",
+        "/explore?scenario=..%2F..%2Fetc%2Fpasswd",
+    ):
         r = client.get(path)
         assert "root:" not in r.text and "import" not in r.text[:200], path
         assert r.status_code in (200, 404), (path, r.status_code)
