@@ -21,7 +21,11 @@ MAX_FORM = 1_100_000  # bytes; an upload is refused above 1 MB of scenario text
 
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
-    context = {"csrf": auth.csrf_token(request), **context}
+    errors = context.get("errors") or {}
+    open_ranges = isinstance(errors, dict) and any(
+        str(k).startswith("uncertainty.params") for k in errors
+    )
+    context = {"csrf": auth.csrf_token(request), "open_ranges": open_ranges, **context}
     response = request.app.state.templates.TemplateResponse(
         request, name, context, status_code=status
     )
