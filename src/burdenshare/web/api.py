@@ -204,7 +204,10 @@ def dashboard(request: Request, classroom_id: str) -> dict[str, Any]:
                 "label": r.label,
                 "status": r.status,
                 "turns": r.turns,
-                "round": r.turns // 2 + (0 if r.status != "running" else 1),
+                # the round being played, or the one the game ended in
+                "round": min(
+                    r.rounds, (r.turns if r.status == "running" else max(r.turns - 1, 0)) // 2 + 1
+                ),
                 "rounds": r.rounds,
                 "agreement": agreement,
                 "deal_text": deal_text,

@@ -59,9 +59,9 @@ def game_view(
         if e.outcome is not None:
             item["package"] = _package(setup, e.outcome)
             item["text"] = services.outcome_text(setup, e.outcome)
-            item["your_score"] = (
-                round(services.own_utility(setup, party, e.outcome, e.round), 2) + 0.0
-            )
+            score = services.own_utility(setup, party, e.outcome, e.round)
+            item["your_score"] = round(score, 2) + 0.0
+            item["your_score_words"] = score_words(score)
         if e.kind == "phase":
             labels = {ev.id: ev.label or ev.id for ev in setup.scenario.events}
             item["words"] = (
