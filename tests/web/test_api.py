@@ -54,6 +54,10 @@ def test_human_vs_agent_game_to_the_end(client):
     labels = [r["label"] for r in state["debrief"]["rows"]]
     assert labels[0] == "Your game" and "Nash bargaining solution" in labels
     assert "Kalai–Smorodinsky solution" in labels
+    # what the model's agents did: both seats, and the person's seat against the same agent
+    assert state["debrief"]["model"]["status"] in ("agreed", "walked-out", "timedout")
+    [seat] = state["debrief"]["in_seat"]
+    assert seat["label"] == "United States played by boulware against the same linear"
 
 
 def test_accept_and_walk_out(client):

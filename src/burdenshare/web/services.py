@@ -507,7 +507,8 @@ def _value_str(v: Any) -> str:
 
 
 def _model_game(setup: _game.Setup, pair: tuple[str, str]) -> _game.GameState:
-    """The scenario's agents in both seats of the same game (same rounds, seed, segments)."""
+    """Agents in both seats of the same game (same rounds, seed, segments): ``pair`` gives the
+    strategy of each seat, in the order of ``setup.parties``."""
     agents = {p: pair[k] for k, p in enumerate(setup.parties)}
     model = _game.Setup(setup.scenario, agents, setup.rounds, setup.seed)
     for key in ("space", "domain", "dates", "happened", "segments"):
@@ -550,9 +551,30 @@ def debrief(setup: _game.Setup, state: _game.GameState) -> dict[str, Any]:
         "status": ran.status,
         "round": ran.round + 1,
     }
+    # a person's seat played by the scenario's agent, against the same agent opponent
+    in_seat = []
+    for k, party in enumerate(setup.parties):
+        other = setup.parties[1 - k]
+        if setup.seats[party] is not None or setup.seats[other] is None:
+            continue
+        seats = [pair[0], pair[1]]
+        seats[1 - k] = setup.seats[other]
+        alt = _memo(setup, ("in-seat", party), lambda s=tuple(seats): _model_game(setup, s))
+        in_seat.append(
+            {
+                "label": f"{setup.scenario.parties[party].name} played by {pair[k]} against "
+                f"the same {setup.seats[other]}",
+                "outcome": outcome_text(setup, alt.agreement)
+                if alt.agreement is not None
+                else "no deal",
+                "status": alt.status,
+                "round": alt.round + 1,
+            }
+        )
     return {
         "rows": rows,
         "model": model_row,
+        "in_seat": in_seat,
         "briefs": {p: brief(setup, p) for p in setup.parties},
         "segment_events": list(seg.events),
     }
