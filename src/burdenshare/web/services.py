@@ -167,7 +167,7 @@ def explorer_fields(scenario: Scenario) -> list[dict[str, Any]]:
                 unit = getattr(sc.issues.get(issue), "unit", "") or ""
                 add(
                     f"parties.{pid}.ratifier.limits.{issue}",
-                    f"{party.ratifier.name or pid} limit on {issue}",
+                    f"{party.ratifier.name or pid}'s limit on {issue}",
                     float(v),
                     unit,
                     group="ratifiers",
