@@ -42,9 +42,9 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def backend():  # the browser tests run on the default store (SQLite)
-    return "sqlite"
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request):  # PostgreSQL when BURDENSHARE_TEST_POSTGRES is set (CI), else skipped
+    return request.param
 
 
 class Checks:
