@@ -189,6 +189,29 @@ def test_upload_limits_and_errors_beside_the_field(sqlite_client):
     assert r.status_code == 400
 
 
+def test_bodies_over_the_limit_are_refused(sqlite_client):
+    client = sqlite_client
+    csrf = _explore_form(client)
+    big = b"x" * 3_000_000
+    r = client.post(
+        "/explore", content=big, headers={"content-type": "application/x-www-form-urlencoded"}
+    )
+    assert r.status_code == 413
+
+    def chunks():  # no Content-Length: the body is counted as it streams
+        for _ in range(30):
+            yield b"y" * 100_000
+
+    r = client.post(
+        "/explore",
+        content=chunks(),
+        headers={"content-type": "multipart/form-data; boundary=zz", "x-csrf": csrf},
+    )
+    assert r.status_code == 413
+    r = client.post("/api/games", content=chunks(), headers={"content-type": "application/json"})
+    assert r.status_code == 413
+
+
 def test_bad_input_shown_beside_its_field(sqlite_client):
     client = sqlite_client
     csrf = _explore_form(client)

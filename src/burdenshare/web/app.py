@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from burdenshare.web.db import Database, sqlite_url
 from burdenshare.web.games import Store
 from burdenshare.web.jobs import Jobs
-from burdenshare.web.security import SecurityHeaders
+from burdenshare.web.security import BodyLimit, SecurityHeaders
 
 HERE = Path(__file__).parent
 log = logging.getLogger("burdenshare.web")
@@ -84,6 +84,7 @@ def create_app(
         autoescape=jinja2.select_autoescape(["html"]),
     )
     app.state.templates = Jinja2Templates(env=env)
+    app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
