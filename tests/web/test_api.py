@@ -183,11 +183,14 @@ def test_agent_vs_agent_game_is_over_at_creation(client):
     assert r.status_code == 201 and r.json()["seats"] == {}
 
 
-@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_explorer_run_in_the_background(client):
     body = {
         "scenario": "sma-2019",
-        "set": {"uncertainty.draws": 300, "schedules.us_demand.first_year_total": 3_000_000_000},
+        "set": {
+            "uncertainty.draws": 300,
+            "schedules.us_demand.first_year_total": 3_000_000_000,
+            "actors.noise.runs": 10,  # any dotted path may be set through the API
+        },
     }
     r = client.post("/api/runs", json=body)
     assert r.status_code == 202, r.text
@@ -202,7 +205,7 @@ def test_explorer_run_in_the_background(client):
     assert s["status"] == "done", s
     assert s["result"]["headline"]
     assert len(s["result"]["curve"]["dates"]) == len(s["result"]["curve"]["p"])
-    assert s["inputs"]["uncertainty.draws"] == 300
+    assert s["inputs"]["uncertainty.draws"] == 300 and s["inputs"]["actors.noise.runs"] == 10
     assert s["store_run_id"]
     page = client.get(f"/runs/{run_id}")
     assert page.status_code == 200 and "Bottom line" in page.text

@@ -191,6 +191,7 @@ def test_person_against_an_agent(checks, server):
     assert "Republic of Korea" in page.inner_text(".history")
 
 
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # runs: test_api on both
 def test_explorer_with_a_changed_ask(checks, server):
     ctx = checks.context()
     page = ctx.new_page()
