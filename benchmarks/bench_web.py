@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
+import resource
 import socket
 import statistics
 import subprocess
@@ -57,6 +59,19 @@ def start_server(data_dir: Path, database_url: str | None) -> tuple[subprocess.P
             time.sleep(0.1)
     proc.kill()
     raise SystemExit("server did not start")
+
+
+def server_cpu(proc: subprocess.Popen | None) -> float:
+    """User + system CPU seconds of the server process so far (Linux /proc)."""
+    if proc is None:
+        return 0.0
+    fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def client_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def offer(k: int) -> dict:
@@ -156,8 +171,10 @@ def main() -> None:
                 d.dispose()
             proc, url = start_server(Path(tmp), db_url)
             db_url = db_url or f"sqlite:///{Path(tmp) / 'web.sqlite3'}"
+        cpu0 = server_cpu(proc), client_cpu()
         try:
             res = asyncio.run(run(url, args.games, args.moves, args.think))
+            cpu = server_cpu(proc) - cpu0[0], client_cpu() - cpu0[1]
         finally:
             if proc is not None:
                 proc.terminate()
@@ -174,6 +191,11 @@ def main() -> None:
             f"p95 {1000 * quantile(lat, 0.95):.1f}  p99 {1000 * quantile(lat, 0.99):.1f}  "
             f"mean {1000 * statistics.fmean(lat):.1f}  max {1000 * max(lat):.1f}"
         )
+        if proc is not None:
+            print(
+                f"CPU: server {cpu[0]:.1f} s ({1000 * cpu[0] / max(len(lat), 1):.1f} ms a "
+                f"move, game creation excluded), client {cpu[1]:.1f} s"
+            )
         for e in res["errors"][:5]:
             print("error:", e)
         if proc is not None or args.database_url:
