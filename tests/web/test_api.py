@@ -144,6 +144,20 @@ def test_scenario_overrides_shape_the_briefs(client):
     assert r.status_code == 400 and "no field 'x'" in r.json()["error"]
 
 
+def test_game_from_an_uploaded_scenario(client):
+    from burdenshare.scenario.bundled import bundled_path
+
+    text = bundled_path("sma-2019").read_text(encoding="utf-8")
+    text = text.replace('title = "11th SMA talks', 'title = "Class variant: 11th SMA talks', 1)
+    r = client.post("/api/games", json={"toml": text, "seats": {"us": "human", "rok": "human"}})
+    assert r.status_code == 201, r.text
+    g = r.json()
+    s = client.get(f"/api/games/{g['game_id']}", headers=bearer(g["seats"]["us"]["token"])).json()
+    assert s["public"]["title"].startswith("Class variant")
+    bad = client.post("/api/games", json={"toml": "[meta", "seats": {"us": "human"}})
+    assert bad.status_code == 400 and "TOML" in bad.json()["error"]
+
+
 def test_classroom(client):
     r = client.post(
         "/api/classrooms",

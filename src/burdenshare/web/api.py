@@ -54,8 +54,12 @@ def _body_game(body: dict[str, Any]) -> dict[str, Any]:
     seed = body.get("seed", 0)
     if not isinstance(seed, int) or not 0 <= seed < 2**32:
         raise services.BurdenshareError([services.Problem("seed must be 0 to 2^32 - 1")])
+    toml = body.get("toml")
+    if toml is not None and not isinstance(toml, str):
+        raise services.BurdenshareError([services.Problem("'toml' must be the scenario's text")])
     return {
-        "scenario": str(body.get("scenario", "")),
+        "scenario": "upload" if toml is not None else str(body.get("scenario", "")),
+        "toml": toml,
         "seats": seats,
         "rounds": rounds,
         "overrides": overrides,
@@ -73,6 +77,7 @@ def create_game(request: Request, body: dict[str, Any] = Body(...)) -> Any:  # n
             rounds=args["rounds"],
             seed=args["seed"],
             overrides=args["overrides"],
+            scenario_toml=args["toml"],
         )
     except services.BurdenshareError as exc:
         return problem_response(exc)
