@@ -154,7 +154,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--games", type=int, default=200)
     ap.add_argument("--moves", type=int, default=20)
-    ap.add_argument("--think", type=float, default=1.0, help="mean seconds between a seat's moves")
+    ap.add_argument("--think", type=float, default=5.0, help="mean seconds between a seat's moves")
     ap.add_argument("--database-url", default=None)
     ap.add_argument("--url", default=None, help="a running server (then no database check)")
     args = ap.parse_args()
