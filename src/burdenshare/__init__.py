@@ -4,7 +4,8 @@ The top-level names are imported on first use, so ``import burdenshare`` stays l
 
 - ``burdenshare.load_scenario(path_or_name)`` → :class:`burdenshare.scenario.Scenario`
 - ``burdenshare.analyze(scenario, seed=0)`` → :class:`burdenshare.app.AnalysisResults`
-- ``burdenshare.Agreement`` (``Agreement(...).schedule()``), ``burdenshare.ledger``
+- ``burdenshare.Agreement`` (with ``burdenshare.agreement.schedule(Agreement(...))``),
+  ``burdenshare.ledger``
 - ``burdenshare.data`` (the bundled, sourced datasets)
 """
 

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from burdenshare import data
-from burdenshare.agreement import AgreementSpec, compare
+from burdenshare.agreement import AgreementSpec, compare, schedule
 from burdenshare.cli import app
 from burdenshare.scenario import load_scenario
 
@@ -48,7 +48,7 @@ def test_the_ask_is_extended_by_its_own_rule_over_the_deals_six_years() -> None:
     assert [r[ask_col] for r in rows] == [5e9] * 6
     assert [r[f"{ask_col} basis"] for r in rows] == ["stated"] + ["extended"] * 5
     assert {r[f"{deal_col} basis"] for r in rows} == {"stated"}
-    amounts = deal.schedule().rows
+    amounts = schedule(deal).rows
     for r, row in zip(rows, amounts, strict=True):
         assert r[deal_col] == pytest.approx(_usd(float(row.total), r["year"]), rel=1e-12)
     # the cumulative difference runs over the horizon with the ask extended: the deal costs
@@ -62,7 +62,7 @@ def test_the_ask_is_extended_by_its_own_rule_over_the_deals_six_years() -> None:
 def test_the_text_states_per_year_the_horizon_and_the_rule() -> None:
     text = _flat(_cli(A, B).stdout)
     deal = load_scenario("sma-2021-signed").agreement
-    mean = sum(_usd(float(r.total), r.year) for r in deal.schedule().rows) / 6
+    mean = sum(_usd(float(r.total), r.year) for r in schedule(deal).rows) / 6
     assert f"Per year: A 5.00 bn USD (2020, 1 year), B {mean / 1e6:,.1f} M USD (2020-2025" in text
     assert f"B / A = {mean / 5e9:.3f}" in text
     assert "Over the common horizon 2020-2025, 6 years: A 30.00 bn USD" in text

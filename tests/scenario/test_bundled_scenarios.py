@@ -11,6 +11,7 @@ import pytest
 from pydantic import BaseModel
 
 import burdenshare
+from burdenshare.agreement import schedule
 from burdenshare.scenario import (
     Scenario,
     bundled_names,
@@ -246,7 +247,7 @@ def test_sma_2021_signed_reproduces_the_published_amounts() -> None:
     esc = spec.escalation
     assert esc.kind == "index" and esc.index == "rok_defense_budget" and esc.lag == 1
     assert esc.cap_percent is None and esc.year_percent == {2021: Decimal("13.9")}
-    totals = spec.schedule(sc.indices_map()).totals
+    totals = schedule(spec, sc.indices_map()).totals
     published = {2020: "1038.9", 2021: "1183.3", 2022: "1247.2", 2025: "1402.8"}  # [V]
     for year, amount in published.items():
         assert totals[year] == Decimal(amount) * BN, year
@@ -264,7 +265,7 @@ def test_sma_2021_schedules_merge_as_documented() -> None:
     assert plan.escalation.index == "rok_defense_budget_plan"
     assert plan.escalation.year_percent == {2021: Decimal("13.9")}  # inherited
     assert sc.indices_map()["rok_defense_budget_plan"][2022] == Decimal("6.1")
-    totals = plan.schedule(sc.indices_map()).totals
+    totals = schedule(plan, sc.indices_map()).totals
     assert totals[2023] == Decimal("1323.3") * BN  # 1,247.2 x 1.061
 
 

@@ -13,6 +13,7 @@ import pytest
 from pydantic import ValidationError
 
 import burdenshare
+from burdenshare.agreement import schedule
 from burdenshare.errors import ScenarioError
 from burdenshare.scenario import (
     IndexSeries,
@@ -181,7 +182,7 @@ def test_indices_map_and_series_mapping() -> None:
     assert isinstance(series, IndexSeries)
     assert dict(series) == {2021: Decimal("1.0"), 2022: Decimal("1.5")}
     assert {**series} == dict(series) and series[2022] == Decimal("1.5") and 2021 in series
-    totals = sc.schedules["offer"].schedule(sc.indices_map()).totals
+    totals = schedule(sc.schedules["offer"], sc.indices_map()).totals
     assert totals[2021] == Decimal("1127000000000")  # 1,115.8 bn x 1.01 = 1,126.958 bn
     assert totals[2022] == Decimal("1143900000000")  # 1,127.0 bn x 1.015 = 1,143.905 bn
 

@@ -1,6 +1,6 @@
 """Agreements, escalation rules and the year-by-year ledger.
 
-``Agreement`` is an alias of :class:`AgreementSpec`; ``Agreement(...).schedule()`` gives the exact
+``Agreement`` is an alias of :class:`AgreementSpec`; ``schedule(Agreement(...))`` gives the exact
 yearly amounts and :func:`ledger` the nominal/real/currency/per-troop table.
 """
 

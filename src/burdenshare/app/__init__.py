@@ -11,6 +11,7 @@ same functions, so a feature added here shows up in every face.
 - :mod:`.bargain`: one negotiation (``Bargain``) and tournaments
 - :mod:`.forecast`: a forecasting model on an actor table or a scenario (``Forecast``)
 - :mod:`.sweep`: start, resume and summarise sweeps
+- :mod:`.backtest`: the DEU III and SMA backtests, each stored as one run
 - :mod:`.runs`: stored runs of every kind (``burdenshare runs`` / ``show``)
 """
 

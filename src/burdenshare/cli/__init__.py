@@ -23,6 +23,7 @@ from burdenshare.cli import bargain  # noqa: F401
 from burdenshare.cli import sweep  # noqa: F401
 from burdenshare.cli import runs  # noqa: F401
 from burdenshare.cli import backtest  # noqa: F401
+from burdenshare.cli import serve  # noqa: F401
 
 # isort: on
 from burdenshare.cli.help import escape_help

@@ -3,7 +3,6 @@
 Thin: read the file, call :func:`burdenshare.backtest.deu_backtest.backtest_deu`, render.
 """
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,6 @@ from typing import Any
 import typer
 from rich.markup import escape
 
-from burdenshare import __version__
 from burdenshare.cli.backtest import backtest_app
 from burdenshare.cli.main import console, user_errors
 from burdenshare.cli.tables import fit_table
@@ -57,40 +55,15 @@ def deu_cmd(
 
       burdenshare backtest deu deu3.tsv --json --seed 1 --out out/deu
     """
-    from burdenshare.backtest.deu import read_deu
-    from burdenshare.backtest.deu_backtest import backtest_deu
+    from burdenshare.app import backtest
+    from burdenshare.report import write_page
     from burdenshare.report.backtest_deu import deu_page
-    from burdenshare.store import RunRecord, write_run
-    from burdenshare.store.duckdb_store import utc_now
 
-    started = utc_now()
-    data = read_deu(file)
-    result = backtest_deu(data, seed=seed, resamples=resamples)
     out_dir = out if out is not None else Path("out") / "backtest-deu"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    report_path = out_dir / "report.html"
-    tmp = report_path.with_suffix(".html.tmp")
-    tmp.write_text(deu_page(result), encoding="utf-8")
-    tmp.replace(report_path)
     db_path = db if db is not None else out_dir / "results.duckdb"
-    record = RunRecord(
-        command="backtest",
-        scenario_id="deu3",
-        scenario_title="DEU III backtest: " + file.name,
-        scenario_hash=hashlib.sha256(file.read_bytes()).hexdigest(),
-        seed=seed,
-        version=__version__,
-        started_at=started,
-        finished_at=utc_now(),
-        parameters={
-            "benchmark": "deu",
-            "file": str(file.resolve()),
-            "resamples": resamples,
-            "split_seed": result.split.seed,
-            "models": list(result.models),
-        },
-    )
-    run_id = write_run(db_path, record, result.tables())
+    out_dir.mkdir(parents=True, exist_ok=True)
+    result, run_id = backtest.deu(file, seed=seed, resamples=resamples, db_path=db_path)
+    report_path = write_page(deu_page(result), out_dir / "report.html")
     if as_json:
         typer.echo(json.dumps(result.to_json(), indent=1))
         return

@@ -66,39 +66,15 @@ def sma_cmd(
 
       burdenshare backtest sma --out out/backtest --db results.duckdb
     """
-    from burdenshare import __version__
-    from burdenshare.backtest.sma import backtest_sma
+    from burdenshare.app import backtest
+    from burdenshare.report import write_page
     from burdenshare.report.backtest_sma import backtest_sma_page
-    from burdenshare.store import RunRecord, write_run
-    from burdenshare.store.duckdb_store import utc_now
 
-    started = utc_now()
-    result = backtest_sma(rounds=rounds, draws=draws, seed=seed, workers=workers)
     out_dir = out if out is not None else _OUT
-    out_dir.mkdir(parents=True, exist_ok=True)
-    report = out_dir / "report.html"
-    tmp = report.with_suffix(".html.tmp")
-    tmp.write_text(backtest_sma_page(result), encoding="utf-8")
-    tmp.replace(report)
     db_path = db if db is not None else out_dir / "results.duckdb"
-    record = RunRecord(
-        command="backtest",
-        scenario_id="backtest-sma",
-        scenario_title="SMA rounds as of before each deal",
-        scenario_hash=result.facts_hash,
-        seed=seed,
-        version=__version__,
-        started_at=started,
-        finished_at=utc_now(),
-        parameters={
-            "backtest": "sma",
-            "draws": draws,
-            "workers": workers,
-            "rounds": [r.round for r in result.rounds],
-        },
-        n_draws=draws * len(result.rounds),
-    )
-    run_id = write_run(db_path, record, result.tables())
+    out_dir.mkdir(parents=True, exist_ok=True)
+    result, run_id = backtest.sma(rounds, draws=draws, seed=seed, workers=workers, db_path=db_path)
+    report = write_page(backtest_sma_page(result), out_dir / "report.html")
     if as_json:
         typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
         err_console.print(f"report {report}; results {db_path} (run {run_id})", highlight=False)

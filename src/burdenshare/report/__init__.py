@@ -30,9 +30,13 @@ def build_report(results: AnalysisResults) -> str:
 
 
 def write_report(results: AnalysisResults, path: Path) -> Path:
-    """Write the report for ``results`` to ``path`` (its folder made if missing), through a
-    temporary name so that an interrupted run never leaves half a report; returns ``path``."""
-    page = build_report(results)
+    """Write the report for ``results`` to ``path`` (see :func:`write_page`); returns ``path``."""
+    return write_page(build_report(results), path)
+
+
+def write_page(page: str, path: Path) -> Path:
+    """Write an HTML ``page`` to ``path`` (its folder made if missing), through a temporary
+    name so that an interrupted run never leaves half a page; returns ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".html.tmp")
     tmp.write_text(page, encoding="utf-8")

@@ -9,17 +9,13 @@ means +13.9 %).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from burdenshare.money import Currency
 from burdenshare.spec_base import Sourced, Strict
-
-if TYPE_CHECKING:
-    from burdenshare.agreement.schedule import Schedule
 
 Percent = Annotated[Decimal, Field(ge=Decimal(-100), le=Decimal(1000))]
 NonNegativeAmount = Annotated[Decimal, Field(ge=0)]
@@ -163,15 +159,6 @@ class AgreementSpec(Sourced):
     @property
     def years(self) -> range:
         return range(self.first_year, self.first_year + self.duration)
-
-    def schedule(self, indices: Mapping[str, Mapping[int, Decimal]] | None = None) -> Schedule:
-        """Exact yearly amounts; see :func:`burdenshare.agreement.schedule.schedule`.
-
-        A convenience of the Python API: the one import from the scenario layer up into an
-        engine, made on call and listed in the import contract (``pyproject.toml``)."""
-        from burdenshare.agreement.schedule import schedule
-
-        return schedule(self, indices)
 
     @model_validator(mode="after")
     def _consistent(self) -> AgreementSpec:
