@@ -115,3 +115,14 @@ def test_briefs(sma):
             if key.startswith(("reservation.", "limit.")) and issue in sma.issues:
                 assert format_value(setup, issue, value) not in facts, key
         assert not any(t[:60] in facts for t in secrets["texts"])
+
+
+def test_public_calendar_states_no_private_value_in_words(sma):
+    """The events' descriptions are public: on sma-2019 they name no party's red line, floor,
+    limit or no-deal value (what an event changes is in its `set`, shown only in the briefs of
+    the party it concerns)."""
+    setup = Setup.create(sma, {"us": "human", "rok": "human"}, 10)
+    words = ("red line", "floor", "limit", "reservation", "no-deal value")
+    for event in public_facts(setup)["events"]:
+        text = event["description"].lower()
+        assert not any(w in text for w in words), event
