@@ -265,3 +265,26 @@ def test_show_a_fresh_analysis_finds_its_scenario(tmp_path: Path) -> None:
     assert shown["sweep"]["n_draws"] == 200 == shown["tables"]["sweep_draws"]
     assert shown["sweep"]["lapse"] is not None and result.stderr == ""
     shutil.rmtree(tmp_path / "out")
+
+
+def test_runs_lists_analyze_sweep_and_backtest_runs_in_one_store(tmp_path: Path) -> None:
+    """One DuckDB file, three commands: `burdenshare runs` lists each run with its kind and
+    `show` opens the backtest's."""
+    db = str(tmp_path / "all.duckdb")
+    runner = CliRunner()
+    for args in (
+        ["analyze", "sma-2021-signed", "--out", str(tmp_path / "a"), "--db", db],
+        ["sweep", "sma-2019", "--draws", "50", "--db", db],
+        ["backtest", "sma", "--round", "11", "--draws", "20", "--out", str(tmp_path / "b"),
+         "--db", db],
+    ):  # fmt: skip
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+    listing = runner.invoke(app, ["runs", "--db", db, "--json"])
+    assert listing.exit_code == 0, listing.output
+    runs = json.loads(listing.stdout)
+    assert sorted(r["kind"] for r in runs) == ["analyze", "backtest", "sweep"]
+    backtest = next(r for r in runs if r["kind"] == "backtest")
+    shown = runner.invoke(app, ["show", backtest["run_id"], "--db", db, "--json"])
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout)["run_id"] == backtest["run_id"]
