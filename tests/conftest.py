@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,13 @@ from typer.testing import CliRunner
 from burdenshare.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# A shell that starts the suite in the background (`make test &`, `nohup ... &`, some CI runners)
+# hands it SIGINT ignored, and an ignored signal stays ignored across exec: the Ctrl-C tests
+# would then see sweeps that never stop. Take SIGINT as a terminal would; the handler is Python's
+# own, so the processes the tests start get the default disposition back.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session")
