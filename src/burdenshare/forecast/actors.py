@@ -80,14 +80,16 @@ class ActorTable:
         source: str | None = None,
         lines: Sequence[int | None] | None = None,
         rows: Sequence[str] | None = None,
+        min_actors: int = 2,
         position_range: tuple[float, float] | None = None,
     ) -> ActorTable:
         """A checked table from arrays on the user's scales (1-D position = one dimension).
 
         Saliences are divided by ``salience_scale`` (100 for 0–100 data). ``lines`` (file line
         of each actor) or ``rows`` (row label of each actor) locate problems in the input.
-        With ``position_range`` the table is checked by the spatial model's (KTAB's) rules
-        (:meth:`problems`).
+        ``min_actors`` (2) is the fewest actors a table may have (a DEU issue with one actor
+        present passes 1); with ``position_range`` the table is checked by the spatial model's
+        (KTAB's) rules (:meth:`problems`).
         """
         pos = np.array(position, dtype=np.float64)
         sal = np.array(salience, dtype=np.float64)
@@ -117,7 +119,7 @@ class ActorTable:
             salience_scale=float(salience_scale),
             notes=notes,
         )
-        table.check(lines=lines, rows=rows, position_range=position_range)
+        table.check(lines=lines, rows=rows, min_actors=min_actors, position_range=position_range)
         return table
 
     @classmethod
@@ -276,10 +278,13 @@ class ActorTable:
         *,
         lines: Sequence[int | None] | None = None,
         rows: Sequence[str] | None = None,
+        min_actors: int = 2,
         position_range: tuple[float, float] | None = None,
     ) -> None:
         """Raise :class:`~burdenshare.errors.DataError` listing :meth:`problems`, if any."""
-        problems = self.problems(lines=lines, rows=rows, position_range=position_range)
+        problems = self.problems(
+            lines=lines, rows=rows, min_actors=min_actors, position_range=position_range
+        )
         if problems:
             raise DataError(problems)
 
@@ -288,18 +293,20 @@ class ActorTable:
         *,
         lines: Sequence[int | None] | None = None,
         rows: Sequence[str] | None = None,
+        min_actors: int = 2,
         position_range: tuple[float, float] | None = None,
     ) -> list[Problem]:
         """Everything that makes this table unusable, one :class:`Problem` each.
 
-        Every table needs two or more actors with unique, non-empty names, arrays of matching
-        shapes, one or more uniquely named dimensions, and finite numbers. Without
-        ``position_range`` (every model but the SMP): capability ≥ 0, salience on [0, 1], and
-        some capability × salience on each dimension. With ``position_range`` (lo, hi), the
-        spatial model's rules, as KTAB checks its input: at least 3 actors, capability > 0,
-        positions on lo–hi, salience on [0, 1] and each actor's saliences adding up to more
-        than 0 and at most 1; problems then name the actor (``<actor>.capability``,
-        ``<actor>.<dimension>``, ``<actor>.<dimension>.salience``, ``<actor>.salience``).
+        Every table needs ``min_actors`` (2) or more actors with unique, non-empty names,
+        arrays of matching shapes, one or more uniquely named dimensions, and finite numbers.
+        Without ``position_range`` (every model but the SMP): capability ≥ 0, salience on
+        [0, 1], and some capability × salience on each dimension. With ``position_range``
+        (lo, hi), the spatial model's rules, as KTAB checks its input: at least 3 actors,
+        capability > 0, positions on lo–hi, salience on [0, 1] and each actor's saliences
+        adding up to more than 0 and at most 1; problems then name the actor
+        (``<actor>.capability``, ``<actor>.<dimension>``, ``<actor>.<dimension>.salience``,
+        ``<actor>.salience``).
         """
         src = self.source
         n = len(self.names)
@@ -337,12 +344,14 @@ class ActorTable:
                     found=str(n),
                 )
             )
-        elif n < 2:
+        elif n < min_actors:
             out.append(
                 Problem(
-                    "an actor table needs at least two actors",
+                    "an actor table needs at least two actors"
+                    if min_actors == 2
+                    else f"an actor table needs at least {min_actors} actor(s)",
                     file=src,
-                    expected="2 or more actors",
+                    expected=f"{min_actors} or more actors",
                     found=str(n),
                 )
             )
