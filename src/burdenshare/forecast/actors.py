@@ -311,7 +311,6 @@ class ActorTable:
         src = self.source
         n = len(self.names)
         out: list[Problem] = []
-        ktab = position_range is not None
         if position_range is not None:
             bad_range = _range_problem(position_range, src)
             if bad_range is not None:
@@ -335,7 +334,7 @@ class ActorTable:
                 return f"row {rows[i]}"
             return f"actor {i + 1}"
 
-        if ktab and n < 3:
+        if position_range is not None and n < 3:
             out.append(
                 Problem(
                     "the spatial model needs at least 3 actors (as KTAB)",
@@ -514,6 +513,7 @@ class ActorTable:
                             found=f"{s:g}",
                         )
                     )
+            # summed left to right, as KTAB adds (smp_kernels.seq_sum)
             total = float(np.add.accumulate(self.salience[i].astype(np.float64))[-1])
             if math.isfinite(total) and not 0.0 < total <= 1.0 + 1e-12:
                 out.append(
