@@ -271,3 +271,38 @@ def test_unknown_dimension_and_actor() -> None:
         table.dimension_index("months")
     with pytest.raises(DataError, match="unknown actor"):
         table.actor_index(10)
+
+
+# ---------------------------------------------------------------------------------------------
+# one type, one validator (issue 11 item 4)
+
+
+def test_one_table_type_and_one_validator_for_every_model() -> None:
+    """The SMP has no table type of its own: it takes an ActorTable, and KTAB's rules are the
+    one validator's, asked for with ``position_range``."""
+    import burdenshare.forecast.smp as smp
+
+    assert not hasattr(smp, "SMPActors")
+    table = ActorTable.from_arrays(["a", "b"], [1, 0], [10, 200], [0.5, 0.5], source="t.csv")
+    assert table.problems() == []  # a usable table for the BDM and the baselines
+    ktab = [str(p) for p in table.problems(position_range=(0.0, 100.0))]
+    assert ktab == [
+        "t.csv: the spatial model needs at least 3 actors (as KTAB) (expected >= 3, found 2)",
+        "t.csv: b.capability: capability must be a positive number (KTAB rejects a zero voting "
+        "weight) (expected > 0, found 0.0)",
+        "t.csv: b.position: position outside the model's range (expected 0 to 100, found 200)",
+    ]
+    with pytest.raises(DataError, match="low < high"):
+        table.check(position_range=(1.0, 1.0))
+    with pytest.raises(DataError, match="at least 3 actors"):
+        ActorTable.from_arrays(["a", "b"], [1, 2], [1, 2], [0.5, 0.5], position_range=(0, 10))
+
+
+def test_min_actors_admits_a_lone_actor() -> None:
+    """A DEU issue with one actor present is still a table (``min_actors=1``)."""
+    one = ActorTable.from_arrays(["de"], [29], [50], [80], salience_scale=100, min_actors=1)
+    assert one.n_actors == 1 and one.salience[0, 0] == 0.8
+    with pytest.raises(DataError, match="at least two actors"):
+        ActorTable.from_arrays(["de"], [29], [50], [0.8])
+    with pytest.raises(DataError, match="at least 1 actor"):
+        ActorTable.from_arrays([], [], np.empty((0, 1)), np.empty((0, 1)), min_actors=1)

@@ -25,7 +25,6 @@ from burdenshare.forecast.smp import (
     KTAB_DEFAULT_SEED,
     BigRAdjust,
     PCEModel,
-    SMPActors,
     SMPResult,
     SpatialModel,
     VictoryModel,
@@ -75,13 +74,39 @@ def full_table(path: Path | pd.DataFrame, n: int, d: int) -> tuple[np.ndarray, n
     return pos, idl
 
 
-def random_actors(seed: int, n: int, d: int) -> SMPActors:
+def ktab_table(
+    names: object,
+    capability: object,
+    position: object,
+    salience: object,
+    *,
+    position_range: tuple[float, float] = (0.0, 100.0),
+    salience_scale: float = 100.0,
+    source: str | None = None,
+) -> ActorTable:
+    """A table as KTAB's CSV gives it (positions on 0–100, saliences on 0–100, dimensions
+    dim1, dim2, ...), checked by the spatial model's (KTAB's) rules."""
+    pos = np.asarray(position, dtype=np.float64)
+    n_dim = pos.shape[1] if pos.ndim == 2 else 1
+    return ActorTable.from_arrays(
+        names,  # type: ignore[arg-type]
+        capability,  # type: ignore[arg-type]
+        pos,
+        salience,  # type: ignore[arg-type]
+        dimensions=[f"dim{k + 1}" for k in range(n_dim)],
+        salience_scale=salience_scale,
+        source=source,
+        position_range=position_range,
+    )
+
+
+def random_actors(seed: int, n: int, d: int) -> ActorTable:
     """A generic scenario in KTAB's style (no ties): c ~ U[10, 200], total salience
     ~ U[75, 99] split by U[0.1, 1] weights, positions ~ U[0, 100]."""
     g = np.random.default_rng(seed)
     w = g.uniform(0.1, 1.0, (n, d))
     sal = w / w.sum(axis=1, keepdims=True) * g.uniform(75, 99, n)[:, None]
-    return SMPActors.from_arrays(
+    return ktab_table(
         [f"A{i}" for i in range(n)], g.uniform(10, 200, n), g.uniform(0, 100, (n, d)), sal
     )
 
@@ -418,7 +443,7 @@ def test_frames_and_rounds(runs: dict[str, SMPResult]) -> None:
     # weighted mean and median of round 0, policy dimension, by hand
     actors = result.actors
     w = actors.capability * actors.salience[:, 0]
-    x = actors.position[:, 0] * 100
+    x = actors.position[:, 0]
     assert r0["mean"][0] == pytest.approx((w * x).sum() / w.sum())
     order = np.argsort(x, kind="stable")
     half = np.searchsorted(np.cumsum(w[order]), w.sum() / 2)
@@ -427,7 +452,7 @@ def test_frames_and_rounds(runs: dict[str, SMPResult]) -> None:
 
 
 def test_one_dimension_rounds_are_numbers() -> None:
-    actors = SMPActors.from_arrays(["a", "b", "c"], [10, 20, 30], [10, 50, 90], [50, 50, 50])
+    actors = ktab_table(["a", "b", "c"], [10, 20, 30], [10, 50, 90], [50, 50, 50])
     out = SpatialModel().run(actors).to_rounds()
     r0 = out["rounds"][0]
     assert r0["positions"] == {"a": 10.0, "b": 50.0, "c": 90.0}
@@ -443,15 +468,10 @@ def test_actor_table_input_and_position_range() -> None:
         [0.9, 0.8, 0.5, 0.6],
     )
     via_table = SpatialModel().run(table, position_range=(0.0, 6000.0))
-    direct = SMPActors.from_arrays(
-        table.names,
-        [100, 60, 40, 20],
-        [5000, 1000, 1500, 900],
-        [0.9, 0.8, 0.5, 0.6],
-        position_range=(0.0, 6000.0),
-        salience_scale=1.0,
-    )
-    np.testing.assert_array_equal(via_table.positions, SpatialModel().run(direct).positions)
+    # the same actors given on the model's own [0, 1] scale
+    unit = table.replace(position=table.position / 6000.0)
+    direct = SpatialModel().run(unit, position_range=(0.0, 1.0))
+    np.testing.assert_array_equal(via_table.positions, direct.positions)
     np.testing.assert_allclose(via_table.user_positions()[0, :, 0], [5000, 1000, 1500, 900])
     with pytest.raises(BurdenshareError, match="outside the model's range"):
         SpatialModel().run(table)  # 5000 is not on 0–100
@@ -495,7 +515,7 @@ def test_bad_actor_tables() -> None:
 
     def problems(**change: object) -> str:
         with pytest.raises(BurdenshareError) as info:
-            SMPActors.from_arrays(**{**ok, **change}, source="actors.csv")  # type: ignore[arg-type]
+            ktab_table(**{**ok, **change}, source="actors.csv")  # type: ignore[arg-type]
         return str(info.value)
 
     assert "at least 3 actors" in problems(
@@ -559,10 +579,10 @@ def test_permuting_actors_permutes_positions(scenario: tuple[int, int, int], pse
     seed, n, d = scenario
     a = random_actors(seed, n, d)
     perm = np.random.default_rng(pseed).permutation(n)
-    b = SMPActors.from_arrays(
+    b = ktab_table(
         [a.names[i] for i in perm],
         a.capability[perm],
-        a.position[perm] * 100,
+        a.position[perm],
         a.salience[perm] * 100,
     )
     model = SpatialModel(max_turns=15)
@@ -576,7 +596,7 @@ def test_permuting_actors_permutes_positions(scenario: tuple[int, int, int], pse
 def test_scaling_capabilities_changes_nothing(scenario: tuple[int, int, int], f: float) -> None:
     seed, n, d = scenario
     a = random_actors(seed, n, d)
-    b = SMPActors.from_arrays(a.names, a.capability * f, a.position * 100, a.salience * 100)
+    b = ktab_table(a.names, a.capability * f, a.position, a.salience * 100)
     model = SpatialModel(max_turns=15)
     ra, rb = model.run(a), model.run(b)
     assert ra.n_states == rb.n_states
@@ -592,9 +612,7 @@ def test_unanimity_stays_put(
     position wins with certainty, and the run stops at the first check (turn 2)."""
     seed, n, d = scenario
     a = random_actors(seed, n, d)
-    same = SMPActors.from_arrays(
-        a.names, a.capability, np.tile(a.position[0] * 100, (n, 1)), a.salience * 100
-    )
+    same = ktab_table(a.names, a.capability, np.tile(a.position[0], (n, 1)), a.salience * 100)
     r = SpatialModel(victory_model=vpm, pce_model=pcm).run(same)
     assert r.n_states == 3 and r.stop_reason == "converged"
     assert (r.positions == r.positions[0]).all()

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from burdenshare.forecast import smp_kernels as K
-from burdenshare.forecast.smp import SMPActors, SpatialModel
+from burdenshare.forecast.actors import ActorTable
+from burdenshare.forecast.smp import SpatialModel
 
 
 @pytest.mark.parametrize("rule", list(K.VotingRule))
@@ -51,11 +52,13 @@ def test_many_actors_take_the_cache_friendly_path_with_the_same_result() -> None
 
     rng = np.random.default_rng(7)
     n = 50
-    actors = SMPActors.from_arrays(
+    actors = ActorTable.from_arrays(
         [f"a{i}" for i in range(n)],
         rng.uniform(10, 200, n),
         rng.uniform(0, 100, n),
         rng.uniform(10, 100, n),
+        salience_scale=100.0,
+        position_range=(0.0, 100.0),
     )
     fast = SpatialModel(max_turns=4).run(actors)
     old = smp._FEW_ACTORS

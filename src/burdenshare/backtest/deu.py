@@ -248,20 +248,24 @@ def parse_deu(text: str, *, source: str = "<text>") -> DeuData:
         if not present or not weights.sum() > 0:
             skipped.append((issue, "no actor has both capability and salience"))
             continue
-        # ActorTable.from_arrays refuses a lone actor; a DEU issue with one present actor is
-        # still an issue (every model forecasts that actor's position), so build it directly.
-        table = ActorTable(
-            names=tuple(present),
-            capability=np.array([capability[a] for a in present], dtype=np.float64),
-            position=np.array(pos, dtype=np.float64)[:, None],
-            salience=np.array(sal, dtype=np.float64)[:, None] / 100.0,
-            dimensions=(issue,),
-            scenario=issue,
-            description=cell(row, "prname") if "prname" in col else "",
-            source=f"{source}:{line}",
-            salience_scale=100.0,
-            notes=("salience given on 0–100, divided by 100",),
-        )
+        # a DEU issue with one present actor is still an issue (every model forecasts that
+        # actor's position), so the table may have a single actor
+        try:
+            table = ActorTable.from_arrays(
+                names=present,
+                capability=[capability[a] for a in present],
+                position=pos,
+                salience=sal,
+                dimensions=[issue],
+                salience_scale=100.0,
+                scenario=issue,
+                description=cell(row, "prname") if "prname" in col else "",
+                source=f"{source}:{line}",
+                min_actors=1,
+            )
+        except DataError as exc:
+            problems.extend(exc.problems)
+            continue
         issues.append(
             DeuIssue(
                 issue=issue,

@@ -16,6 +16,11 @@ Every loader checks the table and raises :class:`~burdenshare.errors.DataError` 
 problem with its file, line (CSV) or row label (DataFrame) and column: missing columns, a
 non-number or NaN, a negative capability, a salience outside its scale, fewer than two actors,
 duplicate or empty names, no weight on a dimension. Models never read files; they take a table.
+
+:meth:`ActorTable.problems` is the one validator of every table, for every model: the BDM, the
+baselines, the DEU models and the loaders use its general rules; the spatial model (SMP) passes
+its ``position_range`` and gets KTAB's rules instead (at least 3 actors, positive capability,
+positions on the range, each actor's saliences adding up to more than 0 and at most 1).
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ import pandas as pd
 
 from burdenshare.errors import DataError, Problem, display_path
 
-__all__ = ["ActorTable", "read_bdm_csv", "read_ktab_csv"]
+__all__ = ["ActorTable", "checked_range", "read_bdm_csv", "read_ktab_csv"]
 
 BDM_COLUMNS = ("Actor", "Capability", "Position", "Salience")
 
@@ -75,11 +80,16 @@ class ActorTable:
         source: str | None = None,
         lines: Sequence[int | None] | None = None,
         rows: Sequence[str] | None = None,
+        min_actors: int = 2,
+        position_range: tuple[float, float] | None = None,
     ) -> ActorTable:
         """A checked table from arrays on the user's scales (1-D position = one dimension).
 
         Saliences are divided by ``salience_scale`` (100 for 0–100 data). ``lines`` (file line
         of each actor) or ``rows`` (row label of each actor) locate problems in the input.
+        ``min_actors`` (2) is the fewest actors a table may have (a DEU issue with one actor
+        present passes 1); with ``position_range`` the table is checked by the spatial model's
+        (KTAB's) rules (:meth:`problems`).
         """
         pos = np.array(position, dtype=np.float64)
         sal = np.array(salience, dtype=np.float64)
@@ -109,9 +119,7 @@ class ActorTable:
             salience_scale=float(salience_scale),
             notes=notes,
         )
-        problems = table.problems(lines=lines, rows=rows)
-        if problems:
-            raise DataError(problems)
+        table.check(lines=lines, rows=rows, min_actors=min_actors, position_range=position_range)
         return table
 
     @classmethod
@@ -235,9 +243,7 @@ class ActorTable:
             salience_scale=self.salience_scale,
             notes=self.notes,
         )
-        problems = table.problems()
-        if problems:
-            raise DataError(problems)
+        table.check()
         return table
 
     def permuted(self, order: Sequence[int]) -> ActorTable:
@@ -267,16 +273,48 @@ class ActorTable:
 
     # -- checks ---------------------------------------------------------------------------
 
+    def check(
+        self,
+        *,
+        lines: Sequence[int | None] | None = None,
+        rows: Sequence[str] | None = None,
+        min_actors: int = 2,
+        position_range: tuple[float, float] | None = None,
+    ) -> None:
+        """Raise :class:`~burdenshare.errors.DataError` listing :meth:`problems`, if any."""
+        problems = self.problems(
+            lines=lines, rows=rows, min_actors=min_actors, position_range=position_range
+        )
+        if problems:
+            raise DataError(problems)
+
     def problems(
         self,
         *,
         lines: Sequence[int | None] | None = None,
         rows: Sequence[str] | None = None,
+        min_actors: int = 2,
+        position_range: tuple[float, float] | None = None,
     ) -> list[Problem]:
-        """Everything that makes this table unusable, one :class:`Problem` each."""
+        """Everything that makes this table unusable, one :class:`Problem` each.
+
+        Every table needs ``min_actors`` (2) or more actors with unique, non-empty names,
+        arrays of matching shapes, one or more uniquely named dimensions, and finite numbers.
+        Without ``position_range`` (every model but the SMP): capability ≥ 0, salience on
+        [0, 1], and some capability × salience on each dimension. With ``position_range``
+        (lo, hi), the spatial model's rules, as KTAB checks its input: at least 3 actors,
+        capability > 0, positions on lo–hi, salience on [0, 1] and each actor's saliences
+        adding up to more than 0 and at most 1; problems then name the actor
+        (``<actor>.capability``, ``<actor>.<dimension>``, ``<actor>.<dimension>.salience``,
+        ``<actor>.salience``).
+        """
         src = self.source
         n = len(self.names)
         out: list[Problem] = []
+        if position_range is not None:
+            bad_range = _range_problem(position_range, src)
+            if bad_range is not None:
+                return [bad_range]
 
         def at(i: int, column: str) -> dict[str, object]:
             line = lines[i] if lines is not None and i < len(lines) else None
@@ -296,12 +334,23 @@ class ActorTable:
                 return f"row {rows[i]}"
             return f"actor {i + 1}"
 
-        if n < 2:
+        if position_range is not None and n < 3:
             out.append(
                 Problem(
-                    "an actor table needs at least two actors",
+                    "the spatial model needs at least 3 actors (as KTAB)",
                     file=src,
-                    expected="2 or more actors",
+                    expected=">= 3",
+                    found=str(n),
+                )
+            )
+        elif n < min_actors:
+            out.append(
+                Problem(
+                    "an actor table needs at least two actors"
+                    if min_actors == 2
+                    else f"an actor table needs at least {min_actors} actor(s)",
+                    file=src,
+                    expected=f"{min_actors} or more actors",
                     found=str(n),
                 )
             )
@@ -353,6 +402,9 @@ class ActorTable:
             out.append(
                 Problem("duplicate dimension name", file=src, found=", ".join(self.dimensions))
             )
+        if position_range is not None:
+            out.extend(self._ktab_problems(position_range))
+            return out
         one = len(self.dimensions) == 1
         for i in range(n):
             c = self.capability[i]
@@ -420,6 +472,82 @@ class ActorTable:
                         )
                     )
         return out
+
+    def _ktab_problems(self, position_range: tuple[float, float]) -> list[Problem]:
+        """The spatial model's per-actor rules (KTAB's): see :meth:`problems`."""
+        src = self.source
+        lo, hi = (float(v) for v in position_range)
+        out: list[Problem] = []
+        for i, name in enumerate(self.names):
+            c = self.capability[i]
+            if not (math.isfinite(c) and c > 0):
+                out.append(
+                    Problem(
+                        "capability must be a positive number (KTAB rejects a zero voting weight)",
+                        file=src,
+                        path=f"{name}.capability",
+                        expected="> 0",
+                        found=str(c),
+                    )
+                )
+            for k, dim in enumerate(self.dimensions):
+                x = (float(self.position[i, k]) - lo) / (hi - lo)  # the model's [0, 1] scale
+                s = self.salience[i, k]
+                if not (math.isfinite(x) and 0.0 <= x <= 1.0):
+                    out.append(
+                        Problem(
+                            "position outside the model's range",
+                            file=src,
+                            path=f"{name}.{dim}",
+                            expected=f"{lo:g} to {hi:g}",
+                            found=f"{x * (hi - lo) + lo:g}",
+                        )
+                    )
+                if not (math.isfinite(s) and 0.0 <= s <= 1.0):
+                    out.append(
+                        Problem(
+                            "salience out of range",
+                            file=src,
+                            path=f"{name}.{dim}.salience",
+                            expected="0 to 1 (0 to 100 in a KTAB CSV)",
+                            found=f"{s:g}",
+                        )
+                    )
+            # summed left to right, as KTAB adds (smp_kernels.seq_sum)
+            total = float(np.add.accumulate(self.salience[i].astype(np.float64))[-1])
+            if math.isfinite(total) and not 0.0 < total <= 1.0 + 1e-12:
+                out.append(
+                    Problem(
+                        "total salience must be above 0 and at most 1 (100 in a KTAB CSV)",
+                        file=src,
+                        path=f"{name}.salience",
+                        expected="0 < Σ salience <= 1",
+                        found=f"{total:g}",
+                    )
+                )
+        return out
+
+
+def checked_range(position_range: tuple[float, float], source: str | None) -> tuple[float, float]:
+    """``position_range`` as two floats, lo < hi (a :class:`DataError` otherwise)."""
+    problem = _range_problem(position_range, source)
+    if problem is not None:
+        raise DataError([problem])
+    lo, hi = (float(v) for v in position_range)
+    return lo, hi
+
+
+def _range_problem(position_range: tuple[float, float], source: str | None) -> Problem | None:
+    lo, hi = (float(v) for v in position_range)
+    if math.isfinite(lo) and math.isfinite(hi) and lo < hi:
+        return None
+    return Problem(
+        "position range must be two finite numbers, low < high",
+        file=source,
+        path="position_range",
+        expected="(low, high)",
+        found=f"({lo:g}, {hi:g})",
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -36,7 +36,6 @@ sample scenarios' SOE case is from Efird, Lester & Wise (2016).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,7 +44,7 @@ import pandas as pd
 
 from burdenshare.errors import BurdenshareError, Problem
 from burdenshare.forecast import smp_kernels as K
-from burdenshare.forecast.actors import ActorTable
+from burdenshare.forecast.actors import ActorTable, checked_range
 from burdenshare.forecast.registry import MODELS
 from burdenshare.forecast.result import Stop
 from burdenshare.forecast.smp_kernels import (
@@ -67,7 +66,6 @@ __all__ = [
     "BigRRange",
     "Interpolation",
     "PCEModel",
-    "SMPActors",
     "SMPResult",
     "SpatialModel",
     "StateTransition",
@@ -129,221 +127,6 @@ def _option(enum: type[Any], value: object, name: str) -> Any:
 
 
 # ---------------------------------------------------------------------------------------------
-# input
-
-
-@dataclass(frozen=True)
-class SMPActors:
-    """The actor table the model runs on, on KTAB's internal scale.
-
-    ``position`` and ``salience`` are N×D arrays on [0, 1]. ``position_range`` (lo, hi) maps the
-    user's scale onto it, ``x = (v − lo)/(hi − lo)``; every reported position is mapped back.
-    KTAB's CSV uses (0, 100) for positions and 0–100 for saliences, which KTAB divides by 100 on
-    loading, as :meth:`from_table` and :meth:`from_arrays` do.
-    """
-
-    names: tuple[str, ...]
-    capability: np.ndarray
-    position: np.ndarray
-    salience: np.ndarray
-    dimensions: tuple[str, ...]
-    position_range: tuple[float, float] = (0.0, 100.0)
-    scenario: str = ""
-    description: str = ""
-    source: str | None = None
-
-    @classmethod
-    def from_table(
-        cls, table: ActorTable, position_range: tuple[float, float] = (0.0, 100.0)
-    ) -> SMPActors:
-        """The SMP's view of a project actor table (positions on the user's scale, saliences on
-        [0, 1]); positions outside ``position_range`` are an error."""
-        lo, hi = cls._check_range(position_range, table.source)
-        actors = cls(
-            names=tuple(table.names),
-            capability=np.asarray(table.capability, dtype=np.float64),
-            position=(np.asarray(table.position, dtype=np.float64) - lo) / (hi - lo),
-            salience=np.asarray(table.salience, dtype=np.float64),
-            dimensions=tuple(table.dimensions),
-            position_range=(lo, hi),
-            scenario=table.scenario,
-            description=table.description,
-            source=table.source,
-        )
-        actors.check()
-        return actors
-
-    @classmethod
-    def from_arrays(
-        cls,
-        names: Sequence[str],
-        capability: Sequence[float] | np.ndarray,
-        position: Sequence[float] | Sequence[Sequence[float]] | np.ndarray,
-        salience: Sequence[float] | Sequence[Sequence[float]] | np.ndarray,
-        *,
-        dimensions: Sequence[str] | None = None,
-        position_range: tuple[float, float] = (0.0, 100.0),
-        salience_scale: float = 100.0,
-        scenario: str = "",
-        source: str | None = None,
-    ) -> SMPActors:
-        """A checked table from arrays: positions on ``position_range``, saliences on
-        [0, ``salience_scale``] (both as in KTAB's CSV by default); 1-D means one dimension."""
-        lo, hi = cls._check_range(position_range, source)
-        pos = np.array(position, dtype=np.float64)
-        sal = np.array(salience, dtype=np.float64)
-        if pos.ndim == 1:
-            pos = pos[:, None]
-        if sal.ndim == 1:
-            sal = sal[:, None]
-        n_dim = pos.shape[1] if pos.ndim == 2 else 0
-        dims = (
-            tuple(dimensions)
-            if dimensions is not None
-            else tuple(f"dim{k + 1}" for k in range(n_dim))
-        )
-        actors = cls(
-            names=tuple(str(n) for n in names),
-            capability=np.array(capability, dtype=np.float64).reshape(-1),
-            position=(pos - lo) / (hi - lo),
-            salience=sal / salience_scale,
-            dimensions=dims,
-            position_range=(lo, hi),
-            scenario=scenario,
-            source=source,
-        )
-        actors.check()
-        return actors
-
-    @staticmethod
-    def _check_range(rng: tuple[float, float], source: str | None) -> tuple[float, float]:
-        lo, hi = (float(v) for v in rng)
-        if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-            raise BurdenshareError(
-                [
-                    Problem(
-                        "position range must be two finite numbers, low < high",
-                        file=source,
-                        path="position_range",
-                        expected="(low, high)",
-                        found=f"({lo:g}, {hi:g})",
-                    )
-                ]
-            )
-        return lo, hi
-
-    @property
-    def n_actors(self) -> int:
-        return len(self.names)
-
-    @property
-    def n_dims(self) -> int:
-        return len(self.dimensions)
-
-    def to_user(self, x: np.ndarray) -> np.ndarray:
-        """Positions on [0, 1] back on the user's scale."""
-        lo, hi = self.position_range
-        return x * (hi - lo) + lo
-
-    def check(self) -> None:
-        """Raise :class:`BurdenshareError` listing everything the model cannot run on."""
-        problems: list[Problem] = []
-        src = self.source
-        n = len(self.names)
-        if n < 3:
-            problems.append(
-                Problem(
-                    "the spatial model needs at least 3 actors (as KTAB)",
-                    file=src,
-                    expected=">= 3",
-                    found=str(n),
-                )
-            )
-        seen: set[str] = set()
-        for name in self.names:
-            if not name.strip():
-                problems.append(Problem("actor name is empty", file=src))
-            if name in seen:
-                problems.append(Problem("duplicate actor name", file=src, path=name, found=name))
-            seen.add(name)
-        shape = (n, len(self.dimensions))
-        if len(self.dimensions) < 1:
-            problems.append(Problem("at least one dimension is needed", file=src))
-        for label, arr in (("position", self.position), ("salience", self.salience)):
-            if arr.shape != shape:
-                problems.append(
-                    Problem(
-                        f"{label} table has the wrong shape",
-                        file=src,
-                        path=label,
-                        expected=f"{shape[0]} actors × {shape[1]} dimensions",
-                        found=" × ".join(map(str, arr.shape)),
-                    )
-                )
-        if self.capability.shape != (n,):
-            problems.append(
-                Problem(
-                    "capability needs one value per actor",
-                    file=src,
-                    path="capability",
-                    expected=str(n),
-                    found=str(self.capability.size),
-                )
-            )
-        if problems:
-            raise BurdenshareError(problems)
-        lo, hi = self.position_range
-        for i, name in enumerate(self.names):
-            c = self.capability[i]
-            if not (math.isfinite(c) and c > 0):
-                problems.append(
-                    Problem(
-                        "capability must be a positive number (KTAB rejects a zero voting weight)",
-                        file=src,
-                        path=f"{name}.capability",
-                        expected="> 0",
-                        found=str(c),
-                    )
-                )
-            for k, dim in enumerate(self.dimensions):
-                x = self.position[i, k]
-                s = self.salience[i, k]
-                if not (math.isfinite(x) and 0.0 <= x <= 1.0):
-                    problems.append(
-                        Problem(
-                            "position outside the model's range",
-                            file=src,
-                            path=f"{name}.{dim}",
-                            expected=f"{lo:g} to {hi:g}",
-                            found=f"{self.to_user(x):g}",
-                        )
-                    )
-                if not (math.isfinite(s) and 0.0 <= s <= 1.0):
-                    problems.append(
-                        Problem(
-                            "salience out of range",
-                            file=src,
-                            path=f"{name}.{dim}.salience",
-                            expected="0 to 1 (0 to 100 in a KTAB CSV)",
-                            found=f"{s:g}",
-                        )
-                    )
-            total = float(K.seq_sum(self.salience[i]))
-            if math.isfinite(total) and not 0.0 < total <= 1.0 + 1e-12:
-                problems.append(
-                    Problem(
-                        "total salience must be above 0 and at most 1 (100 in a KTAB CSV)",
-                        file=src,
-                        path=f"{name}.salience",
-                        expected="0 < Σ salience <= 1",
-                        found=f"{total:g}",
-                    )
-                )
-        if problems:
-            raise BurdenshareError(problems)
-
-
-# ---------------------------------------------------------------------------------------------
 # result
 
 
@@ -352,12 +135,15 @@ class SMPResult:
     """Positions, ideal points, risk attitudes and winning probabilities, per state.
 
     State 0 is the input; state t is after turn t ("round" t in the frames). Arrays are on the
-    internal [0, 1] scale; the frames and :meth:`to_rounds` report positions on the user's scale
-    (:meth:`SMPActors.to_user`). Like the other forecasting models' results it offers
-    ``median``, ``mean``, ``forecast``, ``stop``, ``frame()`` and ``to_rounds()``.
+    internal [0, 1] scale, ``x = (v − lo)/(hi − lo)`` with ``position_range`` (lo, hi); the
+    frames and :meth:`to_rounds` report positions on the user's scale (:meth:`to_user`).
+    ``actors`` is the table of the actors that took part, on the user's scale. Like the other
+    forecasting models' results it offers ``median``, ``mean``, ``forecast``, ``stop``,
+    ``frame()`` and ``to_rounds()``.
     """
 
-    actors: SMPActors
+    actors: ActorTable
+    position_range: tuple[float, float]
     model: SpatialModel
     positions: np.ndarray  # (T, N, D)
     ideals: np.ndarray  # (T, N, D)
@@ -369,6 +155,11 @@ class SMPResult:
     stop_reason: str  # "converged", "max_turns" or "too_few_actors"
     #: what the model decided about actors that cannot take part (see SpatialModel.run)
     participation: tuple[str, ...] = ()
+
+    def to_user(self, x: np.ndarray) -> np.ndarray:
+        """Positions on [0, 1] back on the user's scale."""
+        lo, hi = self.position_range
+        return x * (hi - lo) + lo
 
     @property
     def n_states(self) -> int:
@@ -412,7 +203,7 @@ class SMPResult:
 
     @property
     def notes(self) -> tuple[str, ...]:
-        lo, hi = self.actors.position_range
+        lo, hi = self.position_range
         return (
             f"positions on {lo:g}–{hi:g} mapped to [0, 1] for the model and back for output",
             "saliences on [0, 1] (a KTAB CSV's 0–100 divided by 100)",
@@ -435,7 +226,7 @@ class SMPResult:
 
     def user_positions(self) -> np.ndarray:
         """(T, N, D) positions on the user's scale."""
-        return self.actors.to_user(self.positions)
+        return self.to_user(self.positions)
 
     def positions_frame(self) -> pd.DataFrame:
         """Tidy positions: one row per (round, actor, dimension), value on the user's scale."""
@@ -638,7 +429,7 @@ class SpatialModel:
 
     def run(
         self,
-        actors: SMPActors | ActorTable,
+        actors: ActorTable,
         *,
         max_rounds: int | None = None,
         seed: int | np.random.SeedSequence | None = None,
@@ -647,8 +438,11 @@ class SpatialModel:
     ) -> SMPResult:
         """Run turns until the stopping rule holds; return every state.
 
-        An :class:`ActorTable` is mapped with ``position_range`` (KTAB's 0–100 by default; see
-        :meth:`SMPActors.from_table`). ``max_rounds`` overrides ``max_turns`` for this run.
+        The table's positions are mapped onto the model's [0, 1] scale with ``position_range``
+        (KTAB's 0–100 by default), ``x = (v − lo)/(hi − lo)``; the table is checked by KTAB's
+        rules (:meth:`ActorTable.problems` with ``position_range``) after actors with no
+        salience are left out (:meth:`_participants`). ``max_rounds`` overrides ``max_turns``
+        for this run.
         ``seed`` feeds a numpy Generator used only by the stochastic state transition; None
         means KTAB's default seed (:data:`KTAB_DEFAULT_SEED`); KTAB's own generator
         (mt19937_64) is not reproduced. ``accommodation`` is KTAB's ideal-adjustment matrix A
@@ -660,13 +454,10 @@ class SpatialModel:
             raise BurdenshareError.single(
                 "max_rounds must be a whole number ≥ 1", path="max_rounds", found=str(limit)
             )
-        participation: tuple[str, ...] = ()
-        if isinstance(actors, SMPActors):
-            actors.check()
-        else:
-            actors, participation = self._participants(actors, position_range, accommodation)
-            if actors.n_actors < 3:
-                return self._no_election(actors, participation)
+        lo, hi = checked_range(position_range, actors.source)
+        actors, participation = self._participants(actors, (lo, hi), accommodation)
+        if actors.n_actors < 3:
+            return self._no_election(actors, (lo, hi), participation)
         acc = self._check_accommodation(actors, accommodation)
         rng = np.random.default_rng(KTAB_DEFAULT_SEED if seed is None else seed)
         cap = actors.capability
@@ -674,7 +465,7 @@ class SpatialModel:
         sal_total = K.seq_sum(sal, axis=1)
         weight = sal_total * cap  # KTAB's si*ci, the weight in challenges
 
-        x = actors.position.astype(np.float64, copy=True)
+        x = (actors.position.astype(np.float64) - lo) / (hi - lo)  # the model's [0, 1] scale
         ideal = x.copy()
         positions = [x]
         ideals = [ideal]
@@ -707,6 +498,7 @@ class SpatialModel:
                 break
         return SMPResult(
             actors=actors,
+            position_range=(lo, hi),
             model=self,
             positions=np.stack(positions),
             ideals=np.stack(ideals),
@@ -724,8 +516,8 @@ class SpatialModel:
         table: ActorTable,
         position_range: tuple[float, float],
         accommodation: np.ndarray | None,
-    ) -> tuple[SMPActors, tuple[str, ...]]:
-        """The actors that take part: those with some salience.
+    ) -> tuple[ActorTable, tuple[str, ...]]:
+        """The actors that take part: those with some salience, checked by KTAB's rules.
 
         KTAB refuses an actor that cares about nothing (total salience 0). Such an actor has no
         weight in any vote (weights are c·S) and nothing at stake, so here it takes no part: it
@@ -736,7 +528,8 @@ class SpatialModel:
         total = table.salience.sum(axis=1)
         keep = np.flatnonzero(total > 0)
         if (keep.size == table.n_actors >= 3) or accommodation is not None:
-            return SMPActors.from_table(table, position_range), ()
+            table.check(position_range=position_range)
+            return table, ()
         out = [table.names[i] for i in range(table.n_actors) if i not in set(keep.tolist())]
         notes: tuple[str, ...] = ()
         if out:
@@ -746,24 +539,14 @@ class SpatialModel:
             )
         sub = table.permuted(keep)
         if keep.size >= 3:
-            return SMPActors.from_table(sub, position_range), notes
-        lo, hi = SMPActors._check_range(position_range, table.source)
-        # fewer than 3: no election is possible (KTAB needs 3); not checked as a KTAB table
-        actors = SMPActors(
-            names=sub.names,
-            capability=sub.capability.astype(np.float64),
-            position=(sub.position.astype(np.float64) - lo) / (hi - lo),
-            salience=sub.salience.astype(np.float64),
-            dimensions=sub.dimensions,
-            position_range=(lo, hi),
-            scenario=table.scenario,
-            description=table.description,
-            source=table.source,
-        )
-        return actors, notes
+            sub.check(position_range=position_range)
+        # fewer than 3: no election is possible (KTAB needs 3); not checked by KTAB's rules
+        return sub, notes
 
     @staticmethod
-    def _no_election(actors: SMPActors, participation: tuple[str, ...]) -> SMPResult:
+    def _no_election(
+        actors: ActorTable, position_range: tuple[float, float], participation: tuple[str, ...]
+    ) -> SMPResult:
         """Fewer than 3 actors take part: no turn is run; each position's "winning
         probability" is its holder's share of the weight c·S, so the forecast is the position of
         the weightiest participant (the weighted median of two; the only one of one)."""
@@ -775,11 +558,13 @@ class SpatialModel:
                 expected="some capability × salience > 0",
                 found="0",
             )
+        lo, hi = position_range
         w = actors.capability * actors.salience.sum(axis=1)
-        x = actors.position[None, :, :].copy()
+        x = ((actors.position.astype(np.float64) - lo) / (hi - lo))[None, :, :]
         note = f"only {n} actor(s) take part: no election; the forecast is the weightiest position"
         return SMPResult(
             actors=actors,
+            position_range=position_range,
             model=SpatialModel(),
             positions=x,
             ideals=x.copy(),
@@ -992,7 +777,7 @@ class SpatialModel:
         return moved + lag[:, None] * ideal
 
     @staticmethod
-    def _check_accommodation(actors: SMPActors, acc: np.ndarray | None) -> np.ndarray | None:
+    def _check_accommodation(actors: ActorTable, acc: np.ndarray | None) -> np.ndarray | None:
         if acc is None:
             return None
         a = np.asarray(acc, dtype=np.float64)
