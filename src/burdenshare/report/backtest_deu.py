@@ -7,7 +7,6 @@ outcome), the split-sample protocol, the notes, and last the per-issue table.
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -17,6 +16,7 @@ from matplotlib.figure import Figure
 from burdenshare.report.figures import PALETTE, FigureSVG, new_figure, to_svg
 from burdenshare.report.html import render_page, table_html
 from burdenshare.report.sections import Section
+from burdenshare.report.templates import render
 
 if TYPE_CHECKING:
     from burdenshare.backtest.deu_backtest import DeuBacktest
@@ -131,21 +131,28 @@ def _answer(bt: DeuBacktest) -> Section:
     best = bt.best("test")
     iv = bt.test_intervals[best]
     overall = bt.best()
-    text = (
-        f'<div class="answer"><p class="headline">{html.escape(bt.verdict())}</p>'
-        f"<p>Weighted mean (capability × salience): MAE {mean['mae']:.2f} over "
-        f"{int(mean['n'])} issues, {test.loc['mean', 'mae']:.2f} on the {iv.n_issues} test "
-        f"issues. Closest challenger on the test split: <b>{html.escape(best)}</b>, MAE "
-        f"{test.loc[best, 'mae']:.2f}: {iv.estimate:+.2f} points against the mean (95% "
-        f"interval {iv.low:+.2f} to {iv.high:+.2f}, resampled by proposal). Lowest MAE over "
-        f"every issue: {html.escape(overall)} "
-        f"{bt.summary.set_index('model').loc[overall, 'mae']:.2f}"
-        + (
-            " (fitted on the training issues, so in part in-sample)"
-            if overall == "compromise-fitted"
-            else ""
-        )
-        + ".</p></div>"
+    scores = bt.summary.set_index("model")
+    text = render(
+        "backtest_deu_answer.html.j2",
+        verdict=bt.verdict(),
+        mean={
+            "mae": f"{mean['mae']:.2f}",
+            "n": int(mean["n"]),
+            "test_mae": f"{test.loc['mean', 'mae']:.2f}",
+            "n_test": iv.n_issues,
+        },
+        best={
+            "model": best,
+            "mae": f"{test.loc[best, 'mae']:.2f}",
+            "estimate": f"{iv.estimate:+.2f}",
+            "low": f"{iv.low:+.2f}",
+            "high": f"{iv.high:+.2f}",
+        },
+        overall={
+            "model": overall,
+            "mae": f"{scores.loc[overall, 'mae']:.2f}",
+            "in_sample": overall == "compromise-fitted",
+        },
     )
     return Section("Answer", text)
 
@@ -157,15 +164,16 @@ def _protocol(bt: DeuBacktest) -> Section:
     a, b = bt.registered_fit
     fit = bt.fit
     same = "the same as" if (a, b) == (fit.alpha, fit.beta) else "DIFFERENT from"
-    text = (
-        f"<p>Proposals are shuffled with the declared seed {s.seed} "
-        f"(<code>burdenshare.backtest.split</code>): {len(s.train)} proposals "
-        f"({n_train} issues) train, {len(s.test)} ({n_test} issues) test. "
-        f"<code>compromise-fitted</code> uses α = {a:g}, β = {b:g} (weights c^α s^β); refitted "
-        f"here on the training issues only: α = {fit.alpha:g}, β = {fit.beta:g} "
-        f"(training MAE {fit.train_mae:.2f}), {same} the registered values. Every other model "
-        f"has no fitted parameter. Bootstrap: {bt.resamples} resamples of proposals, seed "
-        f"{bt.seed}.</p>"
+    text = render(
+        "backtest_deu_protocol.html.j2",
+        split_seed=s.seed,
+        train={"proposals": len(s.train), "issues": n_train},
+        test={"proposals": len(s.test), "issues": n_test},
+        registered={"alpha": f"{a:g}", "beta": f"{b:g}"},
+        fit={"alpha": f"{fit.alpha:g}", "beta": f"{fit.beta:g}", "mae": f"{fit.train_mae:.2f}"},
+        same=same,
+        resamples=bt.resamples,
+        seed=bt.seed,
     )
     return Section("Split-sample protocol", text)
 
@@ -183,7 +191,6 @@ def deu_page(bt: DeuBacktest) -> str:
             "seconds": "{:.2f}",
         },
     )
-    notes = "".join(f"<li>{html.escape(n)}</li>" for n in bt.notes())
     wide = bt.issues_wide()
     errors = bt.issues_wide("error")
     for m in bt.models:  # "forecast (error)" in one cell per model
@@ -192,17 +199,17 @@ def deu_page(bt: DeuBacktest) -> str:
         _answer(bt),
         Section(
             "Scores per model",
-            scores
-            + "<p class=\"note\">ΔMAE: the model's MAE minus the weighted mean's on the same "
-            "issues; negative is better. Errors in points of the 0–100 issue scale.</p>",
+            render("backtest_deu_scores.html.j2", table=scores),
             figures=(error_figure(bt), scatter_figure(bt)),
         ),
         _protocol(bt),
-        Section("Notes", f'<ul class="note">{notes}</ul>'),
+        Section("Notes", render("backtest_deu_notes.html.j2", notes=bt.notes())),
         Section(
             "Every issue",
-            "<details><summary>Forecast of each model per issue, with its absolute error in "
-            "brackets</summary>" + table_html(wide, formats={"outcome": "{:.1f}"}) + "</details>",
+            render(
+                "backtest_deu_issues.html.j2",
+                table=table_html(wide, formats={"outcome": "{:.1f}"}),
+            ),
         ),
     ]
     return render_page(

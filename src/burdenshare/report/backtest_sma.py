@@ -3,7 +3,6 @@ as-of-2019 forecast beside what happened, then one plot per round and the facts 
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import numpy as np
@@ -12,6 +11,7 @@ import pandas as pd
 from burdenshare.report.figures import PALETTE, FigureSVG, new_figure, to_svg
 from burdenshare.report.html import render_page, table_html
 from burdenshare.report.sections import Section
+from burdenshare.report.templates import render
 
 __all__ = ["backtest_sma_page", "draw_round", "round_figure"]
 
@@ -117,22 +117,21 @@ def _summary_section(bt: Any) -> Section:
     ]
     by_date = [r.forecasts["sweep"]["p_deal_by"]["actual_deal_date"] for r in bt.rounds]
     by_horizon = [r.forecasts["sweep"]["p_deal_by"]["horizon"] for r in bt.rounds]
-    text = (
-        f'<div class="answer"><p class="headline">Smallest error: {html.escape(best)}, '
-        f"{bt.summary[best]['mae_pp']:.1f} points of the first-year rise on average over "
-        f"{bt.summary[best]['n']} rounds.</p><ul class='why'>"
-        f"<li>Beat the best naive baseline ({html.escape(str(best_base))}, "
-        f"{baselines[best_base]['mae_pp']:.1f} points): {html.escape(', '.join(beat) or 'none')}."
-        f"</li><li>Lost to it: {html.escape(', '.join(lost) or 'none')}.</li>"
-        f"<li>The sweep's amount is a median over the draws that end in a deal; its P(ratified "
-        f"deal) by the horizon averaged {100 * float(np.mean(by_horizon)):.0f}% and by the day the "
-        f"real deal came {100 * float(np.mean(by_date)):.0f}%, although every round did end in a "
-        f"deal{_timing(by_date)}.</li></ul></div>"
+    text = render(
+        "backtest_sma_answer.html.j2",
+        best=best,
+        best_mae=f"{bt.summary[best]['mae_pp']:.1f}",
+        rounds=bt.summary[best]["n"],
+        baseline=str(best_base),
+        baseline_mae=f"{baselines[best_base]['mae_pp']:.1f}",
+        beat=", ".join(beat) or "none",
+        lost=", ".join(lost) or "none",
+        by_horizon=f"{100 * float(np.mean(by_horizon)):.0f}%",
+        by_date=f"{100 * float(np.mean(by_date)):.0f}%",
+        timing=_timing(by_date),
+        table=table_html(rows, formats={"MAE (pp)": "{:.2f}"}),
     )
-    return Section(
-        title="Errors per model and baseline",
-        html=text + table_html(rows, formats={"MAE (pp)": "{:.2f}"}),
-    )
+    return Section(title="Errors per model and baseline", html=text)
 
 
 def _eleventh(bt: Any) -> Section | None:
@@ -142,34 +141,40 @@ def _eleventh(bt: Any) -> Section | None:
     s = r.forecasts["sweep"]
     q = s["quantiles"]
     by = s["p_deal_by"]
-    models = "".join(
-        f"<li>{html.escape(n)}: {_amount(f['amount'], r.currency)} ({_pct(f['change_pct'])})</li>"
-        for n, f in r.forecasts.items()
-        if n != "sweep"
-    )
-    forecast = (
-        f"<h3>The forecast as of {r.as_of} (the round-3 walkout)</h3><ul>"
-        f"<li>bargaining sweep ({s['draws']} draws): median first-year amount "
-        f"{_amount(s['amount'], r.currency)} ({_pct(s['change_pct'])}) over the {s['n_deals']} "
-        f"draws with a deal; 50% interval {_amount(q['q25'], r.currency)} – "
-        f"{_amount(q['q75'], r.currency)}</li>"
-        f"<li>P(ratified deal) by the lapse ({s['deadlines']['lapse']}): "
-        f"{100 * (by['lapse'] or 0):.0f}%; by the horizon ({s['deadlines']['horizon']}): "
-        f"{100 * by['horizon']:.1f}%; by the day of the real deal: "
-        f"{100 * by['actual_deal_date']:.1f}%</li>{models}</ul>"
-    )
     a = r.actual
-    happened = (
-        '<div class="hindsight"><span class="label">What happened (not used by any model)</span>'
-        f"<p>No deal before the lapse; 2020 was frozen at {_amount(a['previous'], r.currency)}. "
-        f"After the new US president took office, a {a['duration']}-year deal came on "
-        f"{a['deal_date']} (details released on 10 March 2021): "
-        f"<b>{_amount(a['amount'], r.currency)} for {a['first_year']} ({_pct(a['change_pct'])})"
-        f"</b>, then defence-budget growth.</p></div>"
+    text = render(
+        "backtest_sma_eleventh.html.j2",
+        as_of=r.as_of,
+        sweep={
+            "draws": s["draws"],
+            "amount": _amount(s["amount"], r.currency),
+            "change": _pct(s["change_pct"]),
+            "n_deals": s["n_deals"],
+            "q25": _amount(q["q25"], r.currency),
+            "q75": _amount(q["q75"], r.currency),
+            "lapse": s["deadlines"]["lapse"],
+            "by_lapse": f"{100 * (by['lapse'] or 0):.0f}%",
+            "horizon": s["deadlines"]["horizon"],
+            "by_horizon": f"{100 * by['horizon']:.1f}%",
+            "by_date": f"{100 * by['actual_deal_date']:.1f}%",
+        },
+        models=[
+            (n, _amount(f["amount"], r.currency), _pct(f["change_pct"]))
+            for n, f in r.forecasts.items()
+            if n != "sweep"
+        ],
+        actual={
+            "previous": _amount(a["previous"], r.currency),
+            "duration": a["duration"],
+            "deal_date": a["deal_date"],
+            "amount": _amount(a["amount"], r.currency),
+            "first_year": a["first_year"],
+            "change": _pct(a["change_pct"]),
+        },
     )
     return Section(
         title="11th SMA: the 2019 forecast beside what happened",
-        html=forecast + happened,
+        html=text,
         figures=(round_figure(r),),
     )
 
@@ -205,42 +210,24 @@ def _facts(bt: Any) -> Section:
     from burdenshare.backtest.sma_rules import facts
 
     chosen = {r.round for r in bt.rounds}
-    cells = "".join(
-        "<tr>"
-        + "".join(
-            f'<td style="text-align:left">{c}</td>'
-            for c in (
-                html.escape(f.round),
+    rows = [
+        {
+            "cells": (
+                f.round,
                 "actual" if f.is_actual else "input",
-                html.escape(f.field.removeprefix("actual_")),
-                html.escape(f"{f.value} {f.unit}".strip()),
-                html.escape(f.status),
-                html.escape(f.source_date),
-                f'<a href="{html.escape(f.source_url)}">'
-                f"{html.escape(urlsplit(f.source_url).netloc.removeprefix('www.'))}</a>",
-                html.escape(f.note),
-            )
-        )
-        + "</tr>"
+                f.field.removeprefix("actual_"),
+                f"{f.value} {f.unit}".strip(),
+                f.status,
+                f.source_date,
+            ),
+            "url": f.source_url,
+            "host": urlsplit(f.source_url).netloc.removeprefix("www."),
+            "note": f.note,
+        }
         for f in facts()
         if f.round in chosen
-    )
-    heads = ("round", "use", "field", "value", "status", "source date", "source", "note")
-    table = (
-        "<table><thead><tr>"
-        + "".join(f'<th style="text-align:left">{h}</th>' for h in heads)
-        + f"</tr></thead><tbody>{cells}</tbody></table>"
-    )
-    note = (
-        "<p class='note'>Inputs are dated on or before each round's as-of date (a test enforces "
-        "it); the actual record is read only to score. The rule that turns inputs into a "
-        "scenario: docs/backtests.md (SMA and Japan rounds) and burdenshare.backtest.sma_rules.</p>"
-    )
-    return Section(
-        title="Facts and sources",
-        html=note + f"<details><summary>every fact, its source and status</summary>{table}"
-        "</details>",
-    )
+    ]
+    return Section(title="Facts and sources", html=render("backtest_sma_facts.html.j2", facts=rows))
 
 
 def backtest_sma_page(bt: Any) -> str:

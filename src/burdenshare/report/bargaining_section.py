@@ -3,7 +3,6 @@ solution points; offer traces; the tournament heatmap; what ratification does to
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -11,6 +10,7 @@ import pandas as pd
 
 from burdenshare.report.figures import PALETTE, FigureSVG, new_figure, to_svg
 from burdenshare.report.sections import Section, register_section
+from burdenshare.report.templates import render
 from burdenshare.sweep.bottom_line import money
 
 if TYPE_CHECKING:
@@ -224,28 +224,25 @@ def _describe(result: Negotiation) -> str:
 
 def _troop_floor(
     results: AnalysisResults, b: ScenarioBargainingResults, parties: tuple[str, str]
-) -> str:
+) -> dict[str, object] | None:
     """What the legal troop floor does: the featured pairs with the counterfactual no-floor
     outside option of the sending party, under ratification."""
     sc = results.scenario
     troops = sc.parties[parties[0]].troops
     if not b.no_floor or troops is None:
-        return ""
+        return None
     alt = sc.bargaining.no_floor_outside_option  # type: ignore[union-attr]
-    rows = "".join(
-        f"<li>{html.escape(a)} vs {html.escape(c)}: with the floor "
-        f"{html.escape(_describe(b.traces[(a, c, True)]))}; without it "
-        f"{html.escape(_describe(res))}</li>"
-        for (a, c), res in b.no_floor.items()
-    )
-    return (
-        f"<p>The troop floor: the law keeps US forces at {troops.legal_floor:,} (now "
-        f"{troops.current:,}), so a threat of withdrawal is weak and the "
-        f"{html.escape(sc.parties[parties[0]].name)}'s no-deal "
-        f"utility is {b.free.reserved[0]:.2f}. If it were {alt:.2f} (no floor: the threat is "
-        "credible), under ratification:</p>"
-        f'<ul class="note">{rows}</ul>'
-    )
+    return {
+        "legal": f"{troops.legal_floor:,}",
+        "current": f"{troops.current:,}",
+        "party": sc.parties[parties[0]].name,
+        "reserved": f"{b.free.reserved[0]:.2f}",
+        "alternative": f"{alt:.2f}",
+        "pairs": [
+            (a, c, _describe(b.traces[(a, c, True)]), _describe(res))
+            for (a, c), res in b.no_floor.items()
+        ],
+    }
 
 
 def _issue_value(results: AnalysisResults, issue: str, value: object) -> str:
@@ -273,33 +270,26 @@ def bargaining_section(results: AnalysisResults) -> Section | None:
     rates = b.summary.groupby("ratified")["agreement_rate"].mean()
     nash = b.free.points.get("nash")
     space = b.domain.space
-    text = (
-        f"<p>On a grid of {space.n_outcomes:,} outcomes, {zopa:,} lie in the zone of possible "
-        f"agreement (both sides prefer them to no deal); {int(b.win_set.sum()):,} would pass "
-        f"both ratifiers, and {two_level:,} do both. "
-    )
+    terms = None
     if nash is not None:
         terms = ", ".join(
             f"{k} = {_issue_value(results, k, v)}" for k, v in space.outcome(nash).items()
         )
-        text += f"The Nash bargaining solution is {html.escape(terms)}. "
-    text += (
-        f"Across the tournament, {rates.get(False, np.nan):.0%} of runs reach agreement without "
-        f"ratification and {rates.get(True, np.nan):.0%} with it"
+    text = render(
+        "bargaining.html.j2",
+        n_outcomes=f"{space.n_outcomes:,}",
+        zopa=f"{zopa:,}",
+        win_set=f"{int(b.win_set.sum()):,}",
+        two_level=f"{two_level:,}",
+        deadlock=two_level == 0,
+        nash=terms,
+        rate_free=f"{rates.get(False, np.nan):.0%}",
+        rate_ratified=f"{rates.get(True, np.nan):.0%}",
+        floor=_troop_floor(results, b, parties),
     )
-    text += (
-        ": the legislature's limits leave no deal both sides' negotiators would accept."
-        if two_level == 0
-        else "."
-    ) + "</p>"
-    text += _troop_floor(results, b, parties)
     figures = (
         _utility_space(b, parties),
         _traces(results, b, parties),
         tournament_heatmap(b.summary, parties),
-    )
-    text += (
-        '<p class="note">The tournament plays the game as it stands on the first round (no '
-        "events); the bottom line's sweep plays every event. Raw tournament table: appendix.</p>"
     )
     return Section(title="Bargaining", html=text, figures=figures)

@@ -194,5 +194,5 @@ def forecast_section(results: AnalysisResults) -> Section | None:
     notes = sorted({n for r in fc.runs.values() for n in r.notes})
     intro = _words(results, fc, notes)
     actors = fc.table.frame()
-    after = "<h3>Actors</h3>" + table_html(actors, formats={})
+    after = render("forecast_after.html.j2", table=table_html(actors, formats={}))
     return Section(title="Forecast", html=intro, figures=tuple(figures), after=after)

@@ -4,7 +4,6 @@ life, and which uncertain inputs move the outcome most (tornado)."""
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -13,6 +12,7 @@ import pandas as pd
 from burdenshare.report.figures import PALETTE, FigureSVG, new_figure, to_svg
 from burdenshare.report.html import table_html
 from burdenshare.report.sections import Section, register_section
+from burdenshare.report.templates import render
 from burdenshare.sweep.workload import DEAL_PREFIX
 
 if TYPE_CHECKING:
@@ -150,112 +150,36 @@ def _in_units(results: AnalysisResults, terms: pd.DataFrame, stats: list[str]) -
     return out
 
 
-@register_section(40, "sweep")
-def sweep_section(results: AnalysisResults) -> Section | None:
-    sw = results.sweep
-    if sw is None:
-        return None
+def _tables(results: AnalysisResults, sw: ScenarioSweep) -> str:
+    """The section's tables, after its figures: the inputs, the agreed terms (with and without
+    ratifier votes), the drawn forecasts, the cost, the sensitivity."""
     s = sw.summary
-    sc = results.scenario
-    issue = _amount_issue(results)
-    parts = [
-        f"<p>Over <b>{s.n_draws:,}</b> draws of the scenario's <code>[uncertainty]</code> "
-        "(each draw one negotiation between the negotiators, with both ratifiers voting on any "
-        "tentative deal), "
-    ]
-    if s.lapse is not None and s.p_agreement_by_lapse is not None:
-        parts.append(
-            f"a ratified deal is reached <b>before the old agreement lapses "
-            f"({s.lapse:%d %b %Y}) in {_pct(s.p_agreement_by_lapse)}</b> of draws and "
-        )
-    parts.append(f"by the last round in <b>{_pct(s.p_agreement)}</b>. ")
-    parts.append(
-        f"In {_pct(s.p_rejected_once)} of draws a tentative deal was voted down at least once "
-        f"by a ratifier; of the draws whose negotiators struck a tentative deal, "
-        f"{_pct(s.p_ratified_given_deal)} ended ratified.</p>"
-    )
     free = sw.free_summary
-    if free is not None:
-        parts.append(
-            f"<p>Played by the negotiators alone (no ratifier votes), the same draws end in a "
-            f"deal in <b>{_pct(free.p_agreement)}</b>"
-        )
-        if s.lapse is not None and free.p_agreement_by_lapse is not None:
-            parts.append(f" ({_pct(free.p_agreement_by_lapse)} before the lapse)")
-        if issue is not None:
-            row = free.terms[free.terms["issue"] == issue]
-            if len(row) and row["n_deals"].iloc[0] > 0:
-                scale, unit = _scale(sc.issues[issue].unit)
-                parts.append(
-                    f", with the agreed {html.escape(issue)} at a median of "
-                    f"{row['q50'].iloc[0] / scale:,.1f} {unit}"
-                )
-        parts.append(
-            f": the two-level game takes the chance of a deal from {_pct(free.p_agreement)} "
-            f"to {_pct(s.p_agreement)}.</p>"
-        )
-    if issue is not None:
-        row = s.terms[s.terms["issue"] == issue]
-        scale, unit = _scale(sc.issues[issue].unit)
-        if len(row) and row["n_deals"].iloc[0] > 0:
-            r = row.iloc[0]
-            parts.append(
-                f"<p>Where there is a deal, the agreed <b>{html.escape(issue)}</b> has median "
-                f"<b>{r['q50'] / scale:,.1f} {unit}</b> (90% of deals between "
-                f"{r['q05'] / scale:,.1f} and {r['q95'] / scale:,.1f}; mean "
-                f"{r['mean'] / scale:,.1f}) over {int(r['n_deals']):,} deals.</p>"
-            )
-        else:
-            parts.append(
-                f"<p>No draw ended in a ratified deal, so there is no distribution of the "
-                f"agreed {html.escape(issue)}.</p>"
-            )
-    if s.cost is not None:
-        nominal = s.cost[s.cost["measure"] == "nominal"].iloc[0]
-        usd = s.cost[s.cost["measure"] == "usd"].iloc[0]
-        parts.append(
-            f"<p>Costed through the ledger over the agreement's life (<code>[bargaining] "
-            f"terms</code>), a deal costs on average <b>{nominal['mean'] / 1e9:,.1f} bn "
-            f"{html.escape(str(nominal['currency']))}</b> (≈ ${usd['mean'] / 1e9:,.2f} bn).</p>"
-        )
-    top = s.sensitivity.head(1)
-    if len(top):
-        t = top.iloc[0]
-        parts.append(
-            f"<p>The input that moves the chance of a deal most is "
-            f"<code>{html.escape(str(t['input']))}</code>: P(deal) is "
-            f"{_pct(t['p_agreement_low'])} in its lowest fifth of draws and "
-            f"{_pct(t['p_agreement_high'])} in its highest.</p>"
-        )
-    parts.append(
-        "<p>The distributions are the analyst's judgements listed below; run more draws or "
-        "other executors with <code>burdenshare sweep</code> (same seed, same rows).</p>"
-    )
-    histogram = _histogram(results, sw, issue) if issue else None
-    candidates = (histogram, _tornado(results, sw))
-    figures = [f for f in candidates if f is not None]
-    after = "<h3>Uncertain inputs</h3>" + _inputs_table(results)
     stats = [c for c in s.terms.columns if c == "mean" or c.startswith("q")]
-    for label, summary in (("with both ratifiers voting", s), ("negotiators alone", free)):
-        if summary is None:
-            continue
-        after += f"<h3>Agreed terms over draws with a deal ({label})</h3>" + table_html(
-            _in_units(results, summary.terms, stats), formats=dict.fromkeys(stats, "{:,.1f}")
+    terms = [
+        (
+            label,
+            table_html(
+                _in_units(results, summary.terms, stats), formats=dict.fromkeys(stats, "{:,.1f}")
+            ),
         )
+        for label, summary in (("with both ratifiers voting", s), ("negotiators alone", free))
+        if summary is not None
+    ]
+    forecasts = None
     if len(s.forecasts):
-        after += "<h3>Forecasts over the drawn actor tables</h3>" + table_html(
+        forecasts = table_html(
             s.forecasts,
             formats={c: "{:,.4g}" for c in s.forecasts.columns if c not in ("model", "dimension")},
         )
+    cost_table = None
     if s.cost is not None:
         cost = s.cost.copy()
         money = [c for c in cost.columns if c == "mean" or c.startswith("q")]
         cost[money] = cost[money] / 1e9
         cost["currency"] = "bn " + cost["currency"].astype(str)
-        after += "<h3>Cost over the agreement's life, per ratified deal</h3>" + table_html(
-            cost, formats=dict.fromkeys(money, "{:,.2f}")
-        )
-    after += "<h3>Sensitivity</h3>" + table_html(
+        cost_table = table_html(cost, formats=dict.fromkeys(money, "{:,.2f}"))
+    sensitivity = table_html(
         s.sensitivity,
         formats={
             "spearman_agreement": "{:+.3f}",
@@ -264,9 +188,93 @@ def sweep_section(results: AnalysisResults) -> Section | None:
             "p_agreement_high": "{:.2%}",
         },
     )
+    return render(
+        "sweep_after.html.j2",
+        inputs=_inputs_table(results),
+        terms=terms,
+        forecasts=forecasts,
+        cost=cost_table,
+        sensitivity=sensitivity,
+    )
+
+
+@register_section(40, "sweep")
+def sweep_section(results: AnalysisResults) -> Section | None:
+    sw = results.sweep
+    if sw is None:
+        return None
+    s = sw.summary
+    sc = results.scenario
+    issue = _amount_issue(results)
+    lapse = s.lapse is not None
+    free = sw.free_summary
+    free_words = None
+    if free is not None:
+        median = None
+        if issue is not None:
+            row = free.terms[free.terms["issue"] == issue]
+            if len(row) and row["n_deals"].iloc[0] > 0:
+                scale, unit = _scale(sc.issues[issue].unit)
+                median = f"{row['q50'].iloc[0] / scale:,.1f} {unit}"
+        free_words = {
+            "p_agreement": _pct(free.p_agreement),
+            "by_lapse": _pct(free.p_agreement_by_lapse)
+            if lapse and free.p_agreement_by_lapse is not None
+            else None,
+            "median": median,
+        }
+    deal = None
+    if issue is not None:
+        row = s.terms[s.terms["issue"] == issue]
+        scale, unit = _scale(sc.issues[issue].unit)
+        if len(row) and row["n_deals"].iloc[0] > 0:
+            r = row.iloc[0]
+            deal = {
+                "median": f"{r['q50'] / scale:,.1f} {unit}",
+                "q05": f"{r['q05'] / scale:,.1f}",
+                "q95": f"{r['q95'] / scale:,.1f}",
+                "mean": f"{r['mean'] / scale:,.1f}",
+                "n": f"{int(r['n_deals']):,}",
+            }
+    cost_words = None
+    if s.cost is not None:
+        nominal = s.cost[s.cost["measure"] == "nominal"].iloc[0]
+        usd = s.cost[s.cost["measure"] == "usd"].iloc[0]
+        cost_words = {
+            "nominal": f"{nominal['mean'] / 1e9:,.1f} bn {nominal['currency']}",
+            "usd": f"${usd['mean'] / 1e9:,.2f} bn",
+        }
+    top = s.sensitivity.head(1)
+    top_words = None
+    if len(top):
+        t = top.iloc[0]
+        top_words = {
+            "input": str(t["input"]),
+            "low": _pct(t["p_agreement_low"]),
+            "high": _pct(t["p_agreement_high"]),
+        }
+    text = render(
+        "sweep.html.j2",
+        n_draws=f"{s.n_draws:,}",
+        lapse=f"{s.lapse:%d %b %Y}" if lapse else None,
+        by_lapse=_pct(s.p_agreement_by_lapse)
+        if lapse and s.p_agreement_by_lapse is not None
+        else None,
+        p_agreement=_pct(s.p_agreement),
+        p_rejected=_pct(s.p_rejected_once),
+        p_ratified=_pct(s.p_ratified_given_deal),
+        free=free_words,
+        issue=issue,
+        deal=deal,
+        cost=cost_words,
+        top=top_words,
+    )
+    histogram = _histogram(results, sw, issue) if issue else None
+    candidates = (histogram, _tornado(results, sw))
+    figures = [f for f in candidates if f is not None]
     return Section(
         title="Uncertainty in detail",
-        html="".join(parts),
+        html=text,
         figures=tuple(figures),
-        after=after,
+        after=_tables(results, sw),
     )
