@@ -52,7 +52,7 @@ def sweep_child(draws: int, executor: str, workers: int | None, chunk_size: int)
     import duckdb
 
     from burdenshare.scenario.loader import load_scenario
-    from burdenshare.sweep.scenario import sweep_scenario
+    from burdenshare.sweep.scenario_sweep import sweep_scenario
     from burdenshare.sweep.store import results_table
 
     scenario = load_scenario(SCENARIO)
@@ -324,7 +324,7 @@ def times(runs: list[dict]) -> str:
 
 
 def main() -> None:
-    from burdenshare.sweep.scenario import DEFAULT_CHUNK
+    from burdenshare.sweep.scenario_sweep import DEFAULT_CHUNK
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes (a smoke test)")

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from burdenshare.bargaining.domain import domain_from_scenario
-from burdenshare.bargaining.scenario import bargain_scenario
+from burdenshare.bargaining.talks import bargain_scenario
 from burdenshare.cli import app
-from burdenshare.forecast.scenario import actor_table_from_scenario, run_model
+from burdenshare.forecast.scenario_actors import actor_table_from_scenario, run_model
 from burdenshare.scenario import load_scenario
 from burdenshare.scenario.paths import with_fields
 from burdenshare.scenario.plausibility import scenario_warnings

@@ -13,7 +13,7 @@ import burdenshare
 from burdenshare.bargaining.analysis import BargainingAnalysis
 from burdenshare.bargaining.domain import domain_from_scenario
 from burdenshare.bargaining.outcomes import Issue, OutcomeSpace
-from burdenshare.bargaining.scenario import bargain_scenario
+from burdenshare.bargaining.talks import bargain_scenario
 from burdenshare.bargaining.utility import (
     LinearAdditiveUtility,
     PiecewiseLinearValue,

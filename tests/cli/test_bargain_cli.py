@@ -14,7 +14,7 @@ import burdenshare
 from burdenshare.bargaining.domain import domain_from_scenario
 from burdenshare.bargaining.engine import negotiate
 from burdenshare.bargaining.genius import load_genius
-from burdenshare.bargaining.scenario import bargain_scenario, ratifier_mask, reservation_mask
+from burdenshare.bargaining.talks import bargain_scenario, ratifier_mask, reservation_mask
 from burdenshare.cli import app
 
 LAPTOP = Path(__file__).parents[1] / "data" / "genius" / "Laptop"
@@ -155,7 +155,7 @@ def test_troop_floor_counterfactual_is_reported(sma_report_dir: Path) -> None:
 
 
 def test_no_floor_runs_use_the_counterfactual_outside_option() -> None:
-    from burdenshare.bargaining.scenario import reserved_path, scenario_bargaining
+    from burdenshare.bargaining.talks import reserved_path, scenario_bargaining
 
     sc = burdenshare.load_scenario("sma-2019")
     b = scenario_bargaining(sc)
@@ -193,7 +193,7 @@ def test_malformed_genius_domain_exits_2(tmp_path: Path) -> None:
 
 
 def test_events_cut_the_talks_into_segments() -> None:
-    from burdenshare.bargaining.scenario import reserved_path, round_dates, segments
+    from burdenshare.bargaining.talks import reserved_path, round_dates, segments
 
     sc = burdenshare.load_scenario("sma-2019")
     dates = round_dates(sc, 100)

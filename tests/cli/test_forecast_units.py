@@ -65,7 +65,7 @@ def test_json_and_text_give_the_same_forecast_in_scenario_units(model: str) -> N
 def test_smp_json_is_mapped_back_from_its_internal_scale() -> None:
     """The defect's own numbers: SMP runs on 0-100 per dimension; its JSON forecast must be
     lo + f / 100 (hi - lo) of the internal one, not f."""
-    from burdenshare.forecast.scenario import actor_table_from_scenario, run_model
+    from burdenshare.forecast.scenario_actors import actor_table_from_scenario, run_model
 
     scenario = load_scenario(SCENARIO)
     assert scenario.actors is not None

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from burdenshare.cli import app
 from burdenshare.forecast.actors import ActorTable
 from burdenshare.forecast.registry import load_models
-from burdenshare.forecast.scenario import actor_table_from_scenario, run_model
+from burdenshare.forecast.scenario_actors import actor_table_from_scenario, run_model
 from burdenshare.scenario import Scenario, bundled_path, load_scenario
 
 KRW_PER_USD = 1166.1  # 2019 average, Bank of Korea via Hankyung (the scenario's header)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from burdenshare.scenario import load_scenario
 from burdenshare.sweep.runner import load_results
-from burdenshare.sweep.scenario import sweep_in_memory, sweep_scenario
+from burdenshare.sweep.scenario_sweep import sweep_in_memory, sweep_scenario
 
 DRAWS, CHUNK = 3_000, 500
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from burdenshare.bargaining.domain import domain_from_scenario
-from burdenshare.bargaining.scenario import bargain_scenario
+from burdenshare.bargaining.talks import bargain_scenario
 from burdenshare.errors import BurdenshareError
 from burdenshare.scenario import load_scenario, load_scenario_text
 from burdenshare.sweep.apply import apply_draw
@@ -208,7 +208,7 @@ def test_a_scenario_without_uncertainty_is_a_user_error() -> None:
 
 
 def test_drawn_actors_give_each_draw_the_forecasts_of_its_actor_table() -> None:
-    from burdenshare.forecast.scenario import forecast_scenario
+    from burdenshare.forecast.scenario_actors import forecast_scenario
 
     sc = _with_uncertainty(
         '"actors.table.us_president.position.contribution" = '

@@ -25,18 +25,18 @@ from burdenshare.agreement.projection import (
     scenario_ledgers,
     sma_history,
 )
-from burdenshare.bargaining.scenario import (
+from burdenshare.bargaining.talks import (
     Branch,
     ScenarioBargainingResults,
     base_runs,
     scenario_bargaining,
 )
-from burdenshare.forecast.scenario import ScenarioForecast, forecast_scenario
+from burdenshare.forecast.scenario_actors import ScenarioForecast, forecast_scenario
 from burdenshare.scenario import Scenario
 from burdenshare.store import RunRecord, write_run
 from burdenshare.store.duckdb_store import utc_now
 from burdenshare.sweep.bottom_line import MIN_EVENTS, BottomLine, bottom_line
-from burdenshare.sweep.scenario import ScenarioSweep, sweep_in_memory
+from burdenshare.sweep.scenario_sweep import ScenarioSweep, sweep_in_memory
 
 __all__ = ["MIN_EVENTS", "AnalysisResults", "analyze", "store_analysis"]
 

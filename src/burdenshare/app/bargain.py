@@ -14,8 +14,8 @@ import pandas as pd
 from burdenshare.bargaining.domain import domain_from_scenario
 from burdenshare.bargaining.engine import Negotiation, negotiate
 from burdenshare.bargaining.genius import load_genius
-from burdenshare.bargaining.scenario import bargain_scenario, round_dates, scenario_win_set
 from burdenshare.bargaining.strategies import STRATEGIES
+from burdenshare.bargaining.talks import bargain_scenario, round_dates, scenario_win_set
 from burdenshare.bargaining.tournament import summarise, tournament
 from burdenshare.errors import BurdenshareError, Problem
 from burdenshare.scenario import Scenario

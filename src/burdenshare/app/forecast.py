@@ -12,7 +12,7 @@ import pandas as pd
 from burdenshare.errors import Problem, ScenarioError
 from burdenshare.forecast.actors import read_bdm_csv, read_ktab_csv
 from burdenshare.forecast.registry import load_models
-from burdenshare.forecast.scenario import actor_table_from_scenario, build_model, run_model
+from burdenshare.forecast.scenario_actors import actor_table_from_scenario, build_model, run_model
 from burdenshare.scenario import Scenario
 
 __all__ = ["Forecast", "check_model", "forecast_csv", "forecast_scenario", "model_names"]

@@ -8,7 +8,7 @@ from typing import Any
 from burdenshare.errors import BurdenshareError
 from burdenshare.scenario import Scenario
 from burdenshare.sweep.runner import SweepInterrupted, describe_sweep, load_results
-from burdenshare.sweep.scenario import resume_scenario, sweep_scenario
+from burdenshare.sweep.scenario_sweep import resume_scenario, sweep_scenario
 from burdenshare.sweep.store import export_parquet
 from burdenshare.sweep.summary import SweepSummary, summarise
 

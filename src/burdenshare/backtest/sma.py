@@ -207,7 +207,7 @@ def _scored(inputs: RoundInputs, amount: float | None, actual: dict[str, Any]) -
 def _sweep_forecast(
     inputs: RoundInputs, scenario: Any, actual: dict[str, Any], draws: int, seed: int
 ) -> tuple[dict[str, Any], np.ndarray]:
-    from burdenshare.sweep.scenario import sweep_in_memory
+    from burdenshare.sweep.scenario_sweep import sweep_in_memory
     from burdenshare.sweep.summary import agreement_by
 
     sweep = sweep_in_memory(scenario, draws=draws, seed=seed)
@@ -249,7 +249,7 @@ def _model_forecasts(
     inputs: RoundInputs, scenario: Any, actual: dict[str, Any], seed: int
 ) -> dict[str, dict[str, Any]]:
     from burdenshare.forecast.registry import load_models
-    from burdenshare.forecast.scenario import actor_table_from_scenario, run_model
+    from burdenshare.forecast.scenario_actors import actor_table_from_scenario, run_model
 
     table = actor_table_from_scenario(scenario)
     section = scenario.actors

@@ -201,7 +201,7 @@ def negotiate(
         rounds: ``(first, stop)``: play only rounds ``first … stop − 1`` of the ``n_steps``
             (default: all) with an empty table at the start; a negotiation not concluded by
             ``stop − 1`` ends timed out with ``step = stop``. Chains of such segments model talks
-            whose game changes on dated events (:mod:`burdenshare.bargaining.scenario`).
+            whose game changes on dated events (:mod:`burdenshare.bargaining.talks`).
         struck: outcomes already voided by ratification before ``first`` (not offered again);
             the result's :attr:`Negotiation.struck` is the set at the end.
         reveal: each side's ratifier as a boolean mask over outcomes: a rejection is public,

@@ -16,7 +16,7 @@ from burdenshare.sweep.bottom_line import money
 if TYPE_CHECKING:
     from burdenshare.app.analyze import AnalysisResults
     from burdenshare.bargaining.engine import Negotiation
-    from burdenshare.bargaining.scenario import ScenarioBargainingResults
+    from burdenshare.bargaining.talks import ScenarioBargainingResults
 
 _MARKERS = {"nash": ("*", "Nash"), "kalai-smorodinsky": ("D", "Kalai–Smorodinsky"),
             "max-welfare": ("s", "max welfare")}  # fmt: skip
@@ -76,7 +76,7 @@ def _traces(
 ) -> FigureSVG:
     """Each featured pair's offers on the amount against calendar dates (utility space when the
     scenario has no amount issue or no round dates)."""
-    from burdenshare.bargaining.scenario import round_dates
+    from burdenshare.bargaining.talks import round_dates
 
     sc = results.scenario
     spec = sc.bargaining

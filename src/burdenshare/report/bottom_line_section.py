@@ -16,7 +16,7 @@ from burdenshare.sweep.bottom_line import MIN_EVENTS, BottomLine, Share
 
 if TYPE_CHECKING:
     from burdenshare.app.analyze import AnalysisResults
-    from burdenshare.bargaining.scenario import Branch
+    from burdenshare.bargaining.talks import Branch
 
 
 def _pct(share: Share | float) -> str:
@@ -109,7 +109,7 @@ def _timeline(results: AnalysisResults, line: BottomLine) -> FigureSVG | None:
     issue = line.amount_issue
     if not results.branches or spec is None or issue is None or spec.first_round is None:
         return None
-    from burdenshare.bargaining.scenario import ratifier_limits, round_dates
+    from burdenshare.bargaining.talks import ratifier_limits, round_dates
 
     dates = round_dates(sc, spec.steps)
     assert dates is not None

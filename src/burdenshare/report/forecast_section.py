@@ -14,7 +14,7 @@ from burdenshare.report.templates import render
 
 if TYPE_CHECKING:
     from burdenshare.app.analyze import AnalysisResults
-    from burdenshare.forecast.scenario import ScenarioForecast
+    from burdenshare.forecast.scenario_actors import ScenarioForecast
 
 
 def _label(results: AnalysisResults, dim: str) -> str:

@@ -17,7 +17,7 @@ from burdenshare.sweep.workload import DEAL_PREFIX
 
 if TYPE_CHECKING:
     from burdenshare.app.analyze import AnalysisResults
-    from burdenshare.sweep.scenario import ScenarioSweep
+    from burdenshare.sweep.scenario_sweep import ScenarioSweep
 
 
 def _scale(unit: str) -> tuple[float, str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from burdenshare.bargaining.scenario import ratifier_limits
+from burdenshare.bargaining.talks import ratifier_limits
 from burdenshare.roleplay.game import GameState, Setup
 
 __all__ = ["brief", "format_value", "outcome_text", "public_facts", "secret_values"]

@@ -10,12 +10,12 @@ they have none left; agent seats are strategies from the registry, so they act e
 - turn ``k`` is round ``k // 2``, the sending party (opener) acting at even ``k``, the host at
   odd ``k``; a side accepts the offer on the table, makes an offer (replacing it) or walks out;
 - an accepted offer is a tentative deal that both ratifiers vote on
-  (:func:`~burdenshare.bargaining.scenario.two_level_win_set`); a rejected deal is voided, struck
+  (:func:`~burdenshare.bargaining.talks.two_level_win_set`); a rejected deal is voided, struck
   from the agenda (with everything the rejecting ratifier would also reject when the scenario
   says ``veto_reveals``) and the talks go on with the next actor;
 - the scenario's calendar (``[bargaining] first_round``–``last_round``) is spread over the
   game's ``rounds``; dated events that change the game take effect from their round
-  (:func:`~burdenshare.bargaining.scenario.segments`), each segment opening with an empty table;
+  (:func:`~burdenshare.bargaining.talks.segments`), each segment opening with an empty table;
 - the deadline is the last round: no deal by then is no deal (``timedout``).
 
 One difference from ``bargain``: a walk-out ends the game (the engine would resume the talks
@@ -39,7 +39,10 @@ import numpy as np
 from burdenshare.bargaining.domain import Domain, domain_from_scenario
 from burdenshare.bargaining.engine import negotiate
 from burdenshare.bargaining.outcomes import Issue, OutcomeSpace
-from burdenshare.bargaining.scenario import (
+from burdenshare.bargaining.solutions import kalai_smorodinsky, nash_solution
+from burdenshare.bargaining.strategies import STRATEGIES, Act, Action, Strategy
+from burdenshare.bargaining.strategies.base import Reason, offer, walk
+from burdenshare.bargaining.talks import (
     _strategy_for,
     clocks,
     events_happening,
@@ -49,9 +52,6 @@ from burdenshare.bargaining.scenario import (
     scenario_ratifiers,
     segments,
 )
-from burdenshare.bargaining.solutions import kalai_smorodinsky, nash_solution
-from burdenshare.bargaining.strategies import STRATEGIES, Act, Action, Strategy
-from burdenshare.bargaining.strategies.base import Reason, offer, walk
 from burdenshare.errors import BurdenshareError, Problem
 from burdenshare.scenario import Scenario
 

@@ -2,7 +2,7 @@
 
 Draw i describes a scenario — the bundled one with the drawn fields set
 (:func:`~burdenshare.sweep.apply.apply_draw`) — and its row is what
-:func:`~burdenshare.bargaining.scenario.bargain_scenario` gives on that scenario with ratification:
+:func:`~burdenshare.bargaining.talks.bargain_scenario` gives on that scenario with ratification:
 the sending party opens with its strategy (drawn from ``[uncertainty.strategies]`` or its side
 of ``[bargaining].pairs[0]``, with ``[bargaining].exponents`` as the concession exponent), both
 ratifiers must accept a tentative deal, and each side's no-deal utility follows its
@@ -31,7 +31,7 @@ same for every executor and worker count.
 
 **Events.** Rows are also grouped by which uncertain ``[[events]]`` happen in them
 (``event.<id>`` columns). Each group plays the segments
-:func:`~burdenshare.bargaining.scenario.segments` gives its scenario, as
+:func:`~burdenshare.bargaining.talks.segments` gives its scenario, as
 ``bargain_scenario`` does: rows without a deal move on to the next segment, their struck outcomes
 carried over except those the new ratifiers accept. In a segment, a drawn row field that an event
 in force sets takes the event's value (or the draw of ``events.<id>.set.<field>``).
@@ -184,7 +184,7 @@ class _Template:
 
 def _template(scenario: Scenario, space: OutcomeSpace | None) -> _Template:
     from burdenshare.bargaining.domain import domain_from_scenario
-    from burdenshare.bargaining.scenario import (
+    from burdenshare.bargaining.talks import (
         clocks,
         ratifier_limits,
         ratifier_mask,
@@ -325,7 +325,7 @@ class BargainingWorkload:
     def _build_chain(self, key: tuple) -> list[tuple[Any, _Template]]:
         """The segments of one group (structural values + uncertain events' outcomes), each
         with its template (``self._chain``: the same, cached)."""
-        from burdenshare.bargaining.scenario import events_happening, segments
+        from burdenshare.bargaining.talks import events_happening, segments
         from burdenshare.sweep.apply import apply_draw
 
         n = len(self.structural)
@@ -468,7 +468,7 @@ class BargainingWorkload:
     def _run_forecasts(self, key: tuple) -> np.ndarray:
         """Every ``[actors]`` model's forecast on the actor table with the drawn values ``key``
         (``self._forecast_row``: the same, cached)."""
-        from burdenshare.forecast.scenario import actor_table_from_scenario, run_model
+        from burdenshare.forecast.scenario_actors import actor_table_from_scenario, run_model
         from burdenshare.sweep.apply import apply_draw
 
         actors = self.scenario.actors
