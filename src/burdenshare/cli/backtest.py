@@ -1,21 +1,13 @@
 """The ``burdenshare backtest`` command group: every model's forecasts against what happened.
 
 Each backtest is one command in a module of its own (``cli.backtest_sma``: ``backtest sma``;
-``cli.backtest_deu``: ``backtest deu``), imported below so that it registers itself on
-:data:`backtest_app`.
+``cli.backtest_deu``: ``backtest deu``) that registers itself on the group
+(:data:`~burdenshare.cli.backtest_group.backtest_app`); importing them here adds the group to
+the app.
 """
 
-import typer
-
-backtest_app = typer.Typer(
-    name="backtest",
-    help="Backtests: every model's forecasts against what actually happened.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode="rich",
-)
-
-from burdenshare.cli import backtest_deu, backtest_sma  # noqa: E402, F401  (register them)
-from burdenshare.cli.main import app  # noqa: E402
+from burdenshare.cli import backtest_deu, backtest_sma  # noqa: F401  (they register themselves)
+from burdenshare.cli.backtest_group import backtest_app
+from burdenshare.cli.main import app
 
 app.add_typer(backtest_app, name="backtest")

@@ -10,7 +10,7 @@ from typing import Any
 
 import typer
 
-from burdenshare.cli.backtest import backtest_app
+from burdenshare.cli.backtest_group import backtest_app
 from burdenshare.cli.main import console, err_console, user_errors
 from burdenshare.cli.tables import fit_table
 
