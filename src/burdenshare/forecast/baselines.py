@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -75,6 +75,33 @@ def medians_and_means(positions: np.ndarray, weights: np.ndarray) -> tuple[np.nd
     return med, mean
 
 
+def static_result(
+    model: str,
+    table: ActorTable,
+    forecast: np.ndarray,
+    *,
+    notes: tuple[str, ...] = (),
+    options: dict[str, Any] | None = None,
+    weights: np.ndarray | None = None,
+) -> ForecastResult:
+    """The result of a model without dynamics: round 0 (the input table) with its weighted
+    medians and means (``weights``, default capability × salience), and ``forecast`` per
+    dimension; ``notes`` follow the table's own."""
+    positions = table.position[None, :, :].copy()
+    med, mean = medians_and_means(positions, table.weights() if weights is None else weights)
+    return ForecastResult(
+        model=model,
+        table=table,
+        positions=positions,
+        median=med,
+        mean=mean,
+        forecast=forecast,
+        stop=Stop("input", 0),
+        notes=(*table.notes, *notes),
+        options=options or {},
+    )
+
+
 @dataclass(frozen=True)
 class Baseline:
     """A forecast without dynamics: the weighted median or the weighted mean of the input.
@@ -88,19 +115,11 @@ class Baseline:
         self, table: ActorTable, *, max_rounds: int | None = None, seed: object = None
     ) -> ForecastResult:
         """Round 0 (the input) with its median and mean; ``max_rounds``/``seed`` are unused."""
-        positions = table.position[None, :, :].copy()
-        med, mean = medians_and_means(positions, table.weights())
-        return ForecastResult(
-            model=self.statistic,
-            table=table,
-            positions=positions,
-            median=med,
-            mean=mean,
-            forecast=(med if self.statistic == "median" else mean)[0].copy(),
-            stop=Stop("input", 0),
-            notes=table.notes,
-            options={"statistic": self.statistic},
-        )
+        w = table.weights()
+        x = table.position
+        stat = weighted_median if self.statistic == "median" else weighted_mean
+        forecast = np.array([stat(x[:, k], w[:, k]) for k in range(table.n_dims)])
+        return static_result(self.statistic, table, forecast, options={"statistic": self.statistic})
 
 
 MODELS.add("median", lambda **options: Baseline(statistic="median", **options))

@@ -27,10 +27,10 @@ import numpy as np
 
 from burdenshare.errors import BurdenshareError
 from burdenshare.forecast.actors import ActorTable
-from burdenshare.forecast.baselines import medians_and_means
+from burdenshare.forecast.baselines import static_result
 from burdenshare.forecast.eu import council_votes
 from burdenshare.forecast.registry import MODELS
-from burdenshare.forecast.result import ForecastResult, Stop
+from burdenshare.forecast.result import ForecastResult
 
 __all__ = ["FITTED_ALPHA", "FITTED_BETA", "CompromiseModel", "compromise"]
 
@@ -113,17 +113,11 @@ class CompromiseModel:
             fc[k] = float(np.dot(w, table.position[:, k]) / w.sum())
         if idle:
             notes += (f"{idle} actor(s) with salience 0 take no part",)
-        positions = table.position[None, :, :].copy()
-        med, mean = medians_and_means(positions, table.weights())
-        return ForecastResult(
-            model=self.name,
-            table=table,
-            positions=positions,
-            median=med,
-            mean=mean,
-            forecast=fc,
-            stop=Stop("input", 0),
-            notes=(*table.notes, *notes),
+        return static_result(
+            self.name,
+            table,
+            fc,
+            notes=tuple(notes),
             options={"power": self.power, "alpha": self.alpha, "beta": self.beta},
         )
 

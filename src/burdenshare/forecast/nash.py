@@ -23,9 +23,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from burdenshare.forecast.actors import ActorTable
-from burdenshare.forecast.baselines import medians_and_means
+from burdenshare.forecast.baselines import static_result
 from burdenshare.forecast.registry import MODELS
-from burdenshare.forecast.result import ForecastResult, Stop
+from burdenshare.forecast.result import ForecastResult
 
 __all__ = ["NashBargaining", "nash_point"]
 
@@ -84,18 +84,13 @@ class NashBargaining:
             idle = int((w[:, k] == 0).sum())
             if idle:
                 notes.append(f"{idle} actor(s) with salience 0 take no part")
-        positions = table.position[None, :, :].copy()
-        med, mean = medians_and_means(positions, w)
-        return ForecastResult(
-            model=self.name,
-            table=table,
-            positions=positions,
-            median=med,
-            mean=mean,
-            forecast=fc,
-            stop=Stop("input", 0),
-            notes=(*table.notes, *notes),
+        return static_result(
+            self.name,
+            table,
+            fc,
+            notes=tuple(notes),
             options={"low": self.low, "high": self.high},
+            weights=w,
         )
 
 

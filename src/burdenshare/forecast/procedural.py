@@ -31,10 +31,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from burdenshare.forecast.actors import ActorTable
-from burdenshare.forecast.baselines import medians_and_means, weighted_mean
+from burdenshare.forecast.baselines import static_result, weighted_mean
 from burdenshare.forecast.eu import COUNCIL_VOTES, QMV_QUOTA
 from burdenshare.forecast.registry import MODELS
-from burdenshare.forecast.result import ForecastResult, Stop
+from burdenshare.forecast.result import ForecastResult
 
 __all__ = ["ProceduralModel", "winset_edge"]
 
@@ -112,17 +112,11 @@ class ProceduralModel:
         for k in range(table.n_dims):
             fc[k], why = self.forecast_one(table, k)
             notes.extend(n for n in why if n not in notes)
-        positions = table.position[None, :, :].copy()
-        med, mean = medians_and_means(positions, table.weights())
-        return ForecastResult(
-            model=self.name,
-            table=table,
-            positions=positions,
-            median=med,
-            mean=mean,
-            forecast=fc,
-            stop=Stop("input", 0),
-            notes=(*table.notes, *notes),
+        return static_result(
+            self.name,
+            table,
+            fc,
+            notes=tuple(notes),
             options={
                 "voting_rule": self.voting_rule,
                 "procedure": self.procedure,
