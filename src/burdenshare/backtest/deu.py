@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from burdenshare.errors import DataError, Problem, display_path
-from burdenshare.forecast.actors import ActorTable
+from burdenshare.forecast.actors import ActorTable, read_text
 
 __all__ = ["DEFAULT_SALIENCE", "DeuData", "DeuIssue", "parse_deu", "read_deu"]
 
@@ -96,15 +96,7 @@ class DeuData:
 def read_deu(path: str | Path) -> DeuData:
     """Read a DEU III TSV file (see module); a :class:`DataError` lists every problem."""
     where = display_path(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise DataError.single("file not found", file=where) from None
-    except UnicodeDecodeError as exc:
-        raise DataError.single("file is not UTF-8 text", file=where, found=str(exc)) from None
-    except OSError as exc:
-        raise DataError.single("file cannot be read", file=where, found=str(exc)) from None
-    return parse_deu(text, source=where)
+    return parse_deu(read_text(path, where), source=where)
 
 
 def parse_deu(text: str, *, source: str = "<text>") -> DeuData:

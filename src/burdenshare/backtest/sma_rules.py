@@ -46,7 +46,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from burdenshare.errors import Problem, ScenarioError
+from burdenshare.errors import ScenarioError
 
 __all__ = [
     "FACT_FIELDS",
@@ -158,15 +158,11 @@ def round_label(round_id: str) -> str:
 def check_round(round_id: str) -> str:
     """``round_id`` if the table has it, else a user error naming the field."""
     if round_id not in _HOSTS:
-        raise ScenarioError(
-            [
-                Problem(
-                    "no backtest round with this id",
-                    path="--round",
-                    expected="one of " + ", ".join(_HOSTS),
-                    found=repr(round_id),
-                )
-            ]
+        raise ScenarioError.single(
+            "no backtest round with this id",
+            path="--round",
+            expected="one of " + ", ".join(_HOSTS),
+            found=repr(round_id),
         )
     return round_id
 

@@ -563,7 +563,7 @@ def read_bdm_csv(
     columns are ignored. ``text`` gives the content directly (``path`` then only names it).
     """
     where = display_path(path)
-    content = _read_text(path, where) if text is None else text
+    content = read_text(path, where) if text is None else text
     reader = csv.reader(io.StringIO(content))
     records = [(i + 1, row) for i, row in enumerate(reader)]
     records = [(ln, row) for ln, row in records if any(cell.strip() for cell in row)]
@@ -628,7 +628,7 @@ def read_ktab_csv(path: str | Path, *, text: str | None = None) -> ActorTable:
     100. The dimension's name is its position header without a trailing "Position".
     """
     where = display_path(path)
-    content = _read_text(path, where) if text is None else text
+    content = read_text(path, where) if text is None else text
     records = [
         (i + 1, [cell.strip() for cell in row])
         for i, row in enumerate(csv.reader(io.StringIO(content)))
@@ -736,7 +736,9 @@ def read_ktab_csv(path: str | Path, *, text: str | None = None) -> ActorTable:
 # helpers
 
 
-def _read_text(path: str | Path, where: str) -> str:
+def read_text(path: str | Path, where: str) -> str:
+    """The text of a UTF-8 data file (a BOM is dropped); unreadable files raise a
+    :class:`DataError` naming ``where``."""
     try:
         return Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
